@@ -1,0 +1,33 @@
+"""The `matchmaker` command.
+
+`matchmaker schedule ...` and `matchmaker recommend ...` run the pure engines and never load
+Django; every other sub-command is a Django management command (migrate, runserver, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ENGINE_COMMANDS = {
+    "schedule": "matchmaker.solver.cli",
+    "recommend": "matchmaker.matching.cli",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ENGINE_COMMANDS:
+        import importlib
+
+        module = importlib.import_module(ENGINE_COMMANDS[argv[0]])
+        return int(module.main(argv[1:]) or 0)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaker.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["matchmaker", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
