@@ -26,11 +26,9 @@ system-deps:
 demo: install
 	$(BIN)/matchmaker migrate --noinput
 	$(BIN)/matchmaker load_demo
-	$(BIN)/matchmaker compilemessages_if_needed
 	@bash scripts/run-demo.sh $(HOST) $(PORT)
 
 test: system-deps install-test
-	$(BIN)/matchmaker compilemessages_if_needed
 	$(BIN)/pytest -p no:cacheprovider -q tests
 	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest -p no:cacheprovider -q tests \
 		--ignore=tests/solver --ignore=tests/matching --ignore=tests/e2e

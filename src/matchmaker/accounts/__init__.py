@@ -1,0 +1,1 @@
+"""Users, sign-up, login, password reset and the own account page."""

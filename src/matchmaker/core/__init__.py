@@ -1,0 +1,1 @@
+"""Small shared helpers: environment, time zones, base templates and static files."""

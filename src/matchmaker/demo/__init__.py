@@ -1,0 +1,1 @@
+"""The demo scenarios, built through the same services users hit."""

@@ -1,0 +1,138 @@
+"""Build the demo scenarios through the same services users hit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from matchmaker.directory.models import MarketplaceItem, Organisation, Person, Sector
+from matchmaker.events import services as event_services
+from matchmaker.events.models import (
+    Event,
+    Participant,
+    ParticipantCategory,
+    ProgrammeItem,
+    RegistrationQuestion,
+    Venue,
+)
+
+DEMO_PASSWORD = "matchmaker-demo"
+
+
+def _user(email: str, name: str, language: str = "en", time_zone: str = "Europe/Warsaw"):
+    User = get_user_model()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name, language=language, time_zone=time_zone)
+    return user
+
+
+@transaction.atomic
+def load_iter_mission(reset: bool = False) -> Event:
+    """Create scenario 1 (the ITER mission); with reset, rebuild it from scratch."""
+    from matchmaker.demo.scenarios import iter_mission as s
+
+    existing = Event.objects.filter(slug=s.SLUG).first()
+    if existing and not reset:
+        return existing
+    if existing:
+        existing.delete()
+
+    sectors = {sector.code: sector for sector in Sector.objects.all()}
+    organisations: dict[str, Organisation] = {}
+    for key, name, type_, country, region, sector_codes, size, website, description, competences, languages in (
+        s.ORGANISATIONS
+    ):
+        organisation, created = Organisation.objects.get_or_create(
+            name=name,
+            country=country,
+            defaults={
+                "type": type_,
+                "region": region,
+                "size": size,
+                "website": website,
+                "description": description,
+                "competences": competences,
+                "languages": languages,
+            },
+        )
+        if created:
+            organisation.sectors.set([sectors[code] for code in sector_codes])
+        organisations[key] = organisation
+    for org_key, direction, kind, title, description in s.MARKETPLACE:
+        MarketplaceItem.objects.get_or_create(
+            organisation=organisations[org_key],
+            title=title,
+            defaults={"direction": direction, "kind": kind, "description": description},
+        )
+
+    organiser_name = next(p[1] for p in s.PEOPLE if p[3] == s.ORGANISER_EMAIL)
+    organiser = _user(s.ORGANISER_EMAIL, organiser_name, language="pl")
+    event = Event(**{k: v for k, v in s.EVENT.items() if k not in {"start_date", "end_date"}})
+    event.start_date = date.fromisoformat(s.EVENT["start_date"])
+    event.end_date = date.fromisoformat(s.EVENT["end_date"])
+    event = event_services.create_event(organiser, event)
+
+    venues = {}
+    for v in s.VENUES:
+        venues[v["key"]] = Venue.objects.create(
+            event=event, name=v["name"], address=v["address"], city=v["city"], country=v["country"]
+        )
+    for day, start, end, kind, title, venue_key, speakers in s.PROGRAMME:
+        the_day = event.start_date + timedelta(days=day - 1)
+        ProgrammeItem.objects.create(
+            event=event,
+            kind=kind,
+            title=title,
+            starts_at=datetime.combine(the_day, time.fromisoformat(start), tzinfo=event.tz),
+            ends_at=datetime.combine(the_day, time.fromisoformat(end), tzinfo=event.tz),
+            venue=venues.get(venue_key),
+            speakers=speakers,
+        )
+    categories = {}
+    for c in s.CATEGORIES:
+        categories[c["key"]] = ParticipantCategory.objects.create(
+            event=event, name=c["name"], description=c["description"], open_registration=c["open"]
+        )
+    for position, q in enumerate(s.QUESTIONS):
+        question = RegistrationQuestion.objects.create(
+            event=event, label=q["label"], kind=q["kind"], required=q["required"], position=position
+        )
+        question.categories.set([categories[key] for key in q["categories"]])
+
+    for org_key, name, job_title, email, category_key in s.PEOPLE:
+        organisation = organisations[org_key]
+        language = "pl" if organisation.country.code == "PL" else "en"
+        tz = "Europe/Warsaw" if organisation.country.code == "PL" else "Europe/Paris"
+        user = _user(email, name, language=language, time_zone=tz)
+        person, _created = Person.objects.get_or_create(
+            email=email, defaults={"organisation": organisation, "name": name, "job_title": job_title, "user": user}
+        )
+        if category_key:
+            Participant.objects.get_or_create(
+                event=event,
+                person=person,
+                defaults={"category": categories[category_key], "status": Participant.Status.APPROVED},
+            )
+    return event
+
+
+SCENARIOS = {"iter": load_iter_mission}
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    from matchmaker.demo.scenarios import iter_mission as s
+
+    return [
+        ("organiser", s.ORGANISER_EMAIL, DEMO_PASSWORD),
+        ("participant", s.PARTICIPANT_EMAIL, DEMO_PASSWORD),
+        ("staff (admin)", "admin@demo.matchmaker.test", DEMO_PASSWORD),
+    ]
+
+
+def ensure_admin() -> None:
+    User = get_user_model()
+    if not User.objects.filter(email="admin@demo.matchmaker.test").exists():
+        User.objects.create_superuser(email="admin@demo.matchmaker.test", password=DEMO_PASSWORD, name="Demo Admin")

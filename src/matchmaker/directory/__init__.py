@@ -1,0 +1,1 @@
+"""Organisations, people, sectors, marketplace items and partner search."""

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from matchmaker.directory.models import MarketplaceItem, Organisation, Sector
+from matchmaker.directory.taxonomy import LANGUAGES
+
+
+class SectorChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Sector) -> str:
+        return str(obj)
+
+
+class OrganisationForm(forms.ModelForm):
+    sectors = SectorChoiceField(queryset=Sector.objects.all(), required=False, label=_("Sectors"))
+    languages = forms.MultipleChoiceField(
+        choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple, label=_("Languages")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "type",
+            "country",
+            "region",
+            "sectors",
+            "size",
+            "website",
+            "description",
+            "competences",
+            "languages",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5}), "competences": forms.Textarea(attrs={"rows": 4})}
+
+
+class OwnOrganisationForm(OrganisationForm):
+    job_title = forms.CharField(label=_("Your job title"), max_length=150, required=False)
+
+
+class MarketplaceItemForm(forms.ModelForm):
+    sectors = SectorChoiceField(queryset=Sector.objects.all(), required=False, label=_("Sectors"))
+
+    class Meta:
+        model = MarketplaceItem
+        fields = ["direction", "kind", "title", "description", "sectors"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+def _with_blank(choices, label):
+    return [("", label), *choices]
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = _with_blank(list(countries), _("All countries"))
+        self.fields["type"].choices = _with_blank(Organisation.Type.choices, _("All types"))
+        self.fields["sector"].choices = _with_blank(
+            [(s.code, str(s)) for s in Sector.objects.all()], _("All sectors")
+        )
+
+
+class MarketplaceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    direction = forms.ChoiceField(label=_("Offer or request"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].choices = _with_blank(MarketplaceItem.Direction.choices, _("Offers and requests"))
+        self.fields["kind"].choices = _with_blank(MarketplaceItem.Kind.choices, _("All kinds"))
+        self.fields["sector"].choices = _with_blank(
+            [(s.code, str(s)) for s in Sector.objects.all()], _("All sectors")
+        )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from matchmaker.directory import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("mine/", views.own_organisation, name="mine"),
+    path("marketplace/", views.marketplace, name="marketplace"),
+    path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("<int:pk>/edit/", views.organisation_edit, name="edit"),
+    path("<int:pk>/items/new/", views.item_edit, name="item_new"),
+    path("<int:pk>/items/<int:item_pk>/edit/", views.item_edit, name="item_edit"),
+    path("<int:pk>/items/<int:item_pk>/delete/", views.item_delete, name="item_delete"),
+]

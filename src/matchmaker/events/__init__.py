@@ -1,0 +1,1 @@
+"""Events, participant categories, registration, participants and the programme."""

@@ -1,0 +1,111 @@
+"""Event business logic: creating events, registration, approval and participant import."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from matchmaker.directory.imports import ImportPreview, save_import
+from matchmaker.directory.models import Person
+from matchmaker.events.models import Event, Participant, ParticipantCategory, RegistrationQuestion, TeamMember
+
+
+class RegistrationError(Exception):
+    """A registration that cannot be made; the message is for the user."""
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "event"
+    slug, n = base, 2
+    while Event.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def create_event(user, event: Event) -> Event:
+    """Save a new event and make its creator the first organiser."""
+    if not event.slug:
+        event.slug = unique_slug(event.name)
+    event.save()
+    TeamMember.objects.create(event=event, user=user)
+    return event
+
+
+def registration_state(event: Event, now: datetime | None = None) -> str:
+    """'open', 'not_yet' or 'closed'."""
+    now = now or timezone.now()
+    if event.registration_opens and now < event.registration_opens:
+        return "not_yet"
+    if event.registration_closes and now > event.registration_closes:
+        return "closed"
+    if now.date() > event.end_date:
+        return "closed"
+    return "open"
+
+
+def questions_for(event: Event, category: ParticipantCategory) -> list[RegistrationQuestion]:
+    questions = event.questions.prefetch_related("categories")
+    return [q for q in questions if not q.categories.all() or category in q.categories.all()]
+
+
+def needs_approval(event: Event, category: ParticipantCategory) -> bool:
+    return event.requires_approval or category.requires_approval
+
+
+@transaction.atomic
+def register(user, event: Event, category: ParticipantCategory, answers: dict[str, str]) -> Participant:
+    """Register the user's person for the event in a self-service category."""
+    if category.event_id != event.pk or not category.open_registration:
+        raise RegistrationError(_("This category is not open for registration."))
+    if registration_state(event) != "open":
+        raise RegistrationError(_("Registration for this event is not open."))
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        raise RegistrationError(_("Create your organisation profile before you register."))
+    status = Participant.Status.PENDING if needs_approval(event, category) else Participant.Status.APPROVED
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                event=event, person=person, category=category, answers=answers, status=status
+            )
+    except IntegrityError:
+        raise RegistrationError(_("You are already registered for this event.")) from None
+
+
+def set_status(participant: Participant, status: str) -> Participant:
+    if status not in Participant.Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    participant.status = status
+    participant.save(update_fields=["status"])
+    return participant
+
+
+@transaction.atomic
+def import_participants(
+    event: Event, preview: ImportPreview, categories: list[ParticipantCategory]
+) -> tuple[int, int]:
+    """Save the people of a valid preview and register each in its category, approved.
+
+    Returns (new registrations, already registered)."""
+    people = save_import(preview)
+    created = existing = 0
+    for person, category in zip(people, categories, strict=True):
+        _participant, was_created = Participant.objects.get_or_create(
+            event=event,
+            person=person,
+            defaults={"category": category, "status": Participant.Status.APPROVED},
+        )
+        created += was_created
+        existing += not was_created
+    return created, existing
+
+
+def add_organiser(event: Event, user) -> bool:
+    _member, created = TeamMember.objects.get_or_create(event=event, user=user)
+    return created

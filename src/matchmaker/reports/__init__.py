@@ -1,0 +1,1 @@
+"""Statistics, exports and summaries (a later layer)."""
