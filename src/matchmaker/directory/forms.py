@@ -4,12 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from matchmaker.core.forms import HttpsURLField
 from matchmaker.directory.models import MarketplaceItem, Organisation, Sector
 from matchmaker.directory.taxonomy import LANGUAGES
 
 
 class SectorChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(**kwargs)
 
     def label_from_instance(self, obj: Sector) -> str:
         return str(obj)
@@ -35,6 +40,7 @@ class OrganisationForm(forms.ModelForm):
             "competences",
             "languages",
         ]
+        field_classes = {"website": HttpsURLField}
         widgets = {"description": forms.Textarea(attrs={"rows": 5}), "competences": forms.Textarea(attrs={"rows": 4})}
 
 

@@ -48,7 +48,7 @@ ALIASES = {
     "contact": "name",
     "job title": "job_title",
     "position": "job_title",
-    "e-mail": "email",
+    "e mail": "email",
     "mail": "email",
     "sector": "sectors",
 }
@@ -186,7 +186,10 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
     result = []
     for index, raw in enumerate(rows, start=2):  # line 1 is the header
         row = ImportRow(line=index, raw=raw)
-        get = lambda key: (raw.get(key) or "").strip()  # noqa: E731
+
+        def get(key: str, raw: dict[str, str] = raw) -> str:
+            return (raw.get(key) or "").strip()
+
         cleaned: dict = {}
         for column in REQUIRED_COLUMNS:
             if not get(column):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matchmaker.core.forms import HttpsURLField
 from matchmaker.core.timezones import timezone_choices
 from matchmaker.directory.taxonomy import LANGUAGES
 from matchmaker.events.models import (
@@ -107,6 +108,7 @@ class QuestionForm(forms.ModelForm):
 class ProgrammeItemForm(forms.ModelForm):
     class Meta:
         model = ProgrammeItem
+        field_classes = {"online_url": HttpsURLField}
         fields = ["kind", "title", "starts_at", "ends_at", "venue", "speakers", "description", "online_url"]
         widgets = {
             "starts_at": DateTimeInput(),

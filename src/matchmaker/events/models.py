@@ -89,6 +89,9 @@ class TeamMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_membership_per_event")]
         ordering = ["added_at"]
 
+    def __str__(self) -> str:
+        return f"{self.user} organises {self.event}"
+
 
 class ParticipantCategory(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="categories")

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from matchmaker.directory.imports import ImportPreview, save_import
 from matchmaker.directory.models import Person
-from matchmaker.events.models import Event, Participant, ParticipantCategory, RegistrationQuestion, TeamMember
+from matchmaker.events.models import (
+    Event,
+    Participant,
+    ParticipantCategory,
+    RegistrationQuestion,
+    TeamMember,
+)
 
 
 class RegistrationError(Exception):

@@ -40,7 +40,12 @@ from matchmaker.events.models import (
     RegistrationQuestion,
     Venue,
 )
-from matchmaker.events.permissions import is_organiser, organiser_required, participant_for, visible_event
+from matchmaker.events.permissions import (
+    is_organiser,
+    organiser_required,
+    participant_for,
+    visible_event,
+)
 
 
 @require_GET

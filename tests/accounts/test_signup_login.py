@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, PersonFactory, UserFactory
+
+User = get_user_model()
+
+
+@pytest.mark.django_db
+def test_signup_creates_account_logs_in_and_links_directory_person(client):
+    person = PersonFactory(email="ewa@example.org")
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "name": "Ewa Nowak",
+            "email": "Ewa@Example.org",
+            "language": "pl",
+            "time_zone": "Europe/Warsaw",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="ewa@example.org")
+    assert (user.name, user.language, user.time_zone) == ("Ewa Nowak", "pl", "Europe/Warsaw")
+    person.refresh_from_db()
+    assert person.user == user
+    assert client.get(reverse("accounts:account")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_signup_errors_save_nothing(client):
+    UserFactory(email="taken@example.org")
+    response = client.post(
+        reverse("accounts:signup"),
+        {"name": "", "email": "taken@example.org", "language": "en", "time_zone": "Mars/Base", "password1": "x", "password2": "y"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"name", "email", "time_zone", "password2"}
+    assert form.errors["email"] == ["An account with this email address already exists."]
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_login_and_logout(client):
+    UserFactory(email="anna@example.org")
+    response = client.post(reverse("accounts:login"), {"username": "anna@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:account")).context["user"].email == "anna@example.org"
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("accounts:account")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_login_with_wrong_password_shows_error(client):
+    UserFactory(email="anna@example.org")
+    response = client.post(reverse("accounts:login"), {"username": "anna@example.org", "password": "wrong"})
+    assert response.status_code == 200
+    assert list(response.context["form"].non_field_errors()) == [
+        "Please enter a correct email address and password. Note that both fields may be case-sensitive."
+    ]
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email(client):
+    UserFactory(email="anna@example.org", name="Anna")
+    response = client.post(reverse("accounts:password_reset"), {"email": "anna@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["anna@example.org"]
+    assert message.subject == "Reset your Matchmaker password"
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", message.body).group(1)
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    set_url = response.redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": "n3w-Secret-pass", "new_password2": "n3w-Secret-pass"})
+    assert response.status_code == 302
+    assert client.login(username="anna@example.org", password="n3w-Secret-pass")
+
+
+@pytest.mark.django_db
+def test_password_reset_for_unknown_address_sends_nothing_and_reveals_nothing(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_account_page_edits_own_account_only(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("accounts:account"), {"name": "New Name", "language": "pl", "time_zone": "Europe/Paris"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.name, user.language, user.time_zone) == ("New Name", "pl", "Europe/Paris")
+    assert response.cookies["django_language"].value == "pl"
+
+
+@pytest.mark.django_db
+def test_account_page_needs_login(client):
+    response = client.get(reverse("accounts:account"))
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/"
