@@ -106,6 +106,7 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 # The SQLite file and collected static files live here; make it on first start.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

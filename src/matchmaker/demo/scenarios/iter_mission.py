@@ -146,10 +146,11 @@ MARKETPLACE = [
 # People: (org key, name, job title, email, category key or None for no registration)
 PEOPLE = [
     ("park", "Joanna Wiśniewska", "Big-science liaison officer", "organiser@demo.matchmaker.test", None),
-    ("park", "Tomasz Zieliński", "Mission coordinator", "tomasz.zielinski@demo.matchmaker.test", "delegate"),
+    ("park", "Tomasz Zieliński", "Mission coordinator", "tomasz.zielinski@demo.matchmaker.test", None),
     ("vistula", "Marek Nowakowski", "Chief executive", "delegate@demo.matchmaker.test", "delegate"),
     ("vistula", "Ewa Kamińska", "Vacuum engineer", "ewa.kaminska@demo.matchmaker.test", "delegate"),
     ("amber", "Piotr Lewandowski", "Sales director", "piotr.lewandowski@demo.matchmaker.test", "delegate"),
+    ("amber", "Zofia Kaczmarek", "Quality manager", "zofia.kaczmarek@demo.matchmaker.test", "delegate"),
     ("silesia-cryo", "Agnieszka Wójcik", "Managing director", "agnieszka.wojcik@demo.matchmaker.test", "delegate"),
     ("radiant", "Krzysztof Kowalczyk", "Founder", "krzysztof.kowalczyk@demo.matchmaker.test", "delegate"),
     ("mazovia-robotics", "Magdalena Szymańska", "Head of engineering", "magdalena.szymanska@demo.matchmaker.test",
