@@ -23,7 +23,9 @@ def find_bin(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
     found = candidates[0] if candidates else shutil.which(name)
     if not found:
-        sys.exit(f"with_postgres: {name} not found; install PostgreSQL (Debian: apt-get install postgresql)")
+        sys.exit(
+            f"with_postgres: {name} not found; install PostgreSQL (Debian: apt-get install postgresql)"
+        )
     return found
 
 
@@ -49,24 +51,63 @@ def main(argv: list[str]) -> int:
     quiet = {"stdout": subprocess.DEVNULL}
     try:
         subprocess.run(
-            [*run_as, initdb, "-D", datadir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"],
+            [
+                *run_as,
+                initdb,
+                "-D",
+                datadir,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
             check=True,
             **quiet,
         )
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off -c full_page_writes=off -c max_connections=300"
         subprocess.run(
-            [*run_as, pg_ctl, "-D", datadir, "-l", os.path.join(workdir, "log"), "-o", options, "-w", "start"],
+            [
+                *run_as,
+                pg_ctl,
+                "-D",
+                datadir,
+                "-l",
+                os.path.join(workdir, "log"),
+                "-o",
+                options,
+                "-w",
+                "start",
+            ],
             check=True,
             **quiet,
         )
         subprocess.run(
-            [find_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "matchmaker"], check=True
+            [
+                find_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "matchmaker",
+            ],
+            check=True,
         )
-        env = dict(os.environ, MATCHMAKER_DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/matchmaker")
+        env = dict(
+            os.environ, MATCHMAKER_DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/matchmaker"
+        )
         print(f"with_postgres: PostgreSQL on 127.0.0.1:{port}", flush=True)
         return subprocess.run(argv, env=env).returncode
     finally:
-        subprocess.run([*run_as, pg_ctl, "-D", datadir, "-m", "immediate", "stop"], **quiet, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*run_as, pg_ctl, "-D", datadir, "-m", "immediate", "stop"],
+            **quiet,
+            stderr=subprocess.DEVNULL,
+        )
         shutil.rmtree(workdir, ignore_errors=True)
 
 

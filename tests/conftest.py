@@ -41,7 +41,14 @@ class Roles:
         return getattr(self, role)
 
 
-ROLE_NAMES = ["anonymous", "participant", "other_participant", "organiser", "other_organiser", "staff"]
+ROLE_NAMES = [
+    "anonymous",
+    "participant",
+    "other_participant",
+    "organiser",
+    "other_organiser",
+    "staff",
+]
 
 
 @pytest.fixture
@@ -50,17 +57,24 @@ def roles(db) -> Roles:
     other_event = EventFactory(slug="other-event")
     category = CategoryFactory(event=event, name="Delegate")
     participant = UserFactory(email="participant@example.org")
-    ParticipantFactory(event=event, category=category, person=PersonFactory(user=participant, email=participant.email))
+    ParticipantFactory(
+        event=event,
+        category=category,
+        person=PersonFactory(user=participant, email=participant.email),
+    )
     other_participant = UserFactory(email="other.participant@example.org")
     ParticipantFactory(
-        event=other_event, person=PersonFactory(user=other_participant, email=other_participant.email)
+        event=other_event,
+        person=PersonFactory(user=other_participant, email=other_participant.email),
     )
     organiser = UserFactory(email="organiser@example.org")
     TeamMemberFactory(event=event, user=organiser)
     other_organiser = UserFactory(email="other.organiser@example.org")
     TeamMemberFactory(event=other_event, user=other_organiser)
     staff = UserFactory(email="staff@example.org", is_staff=True)
-    return Roles(event, other_event, None, participant, other_participant, organiser, other_organiser, staff)
+    return Roles(
+        event, other_event, None, participant, other_participant, organiser, other_organiser, staff
+    )
 
 
 @pytest.fixture

@@ -39,7 +39,14 @@ def test_signup_errors_save_nothing(client):
     UserFactory(email="taken@example.org")
     response = client.post(
         reverse("accounts:signup"),
-        {"name": "", "email": "taken@example.org", "language": "en", "time_zone": "Mars/Base", "password1": "x", "password2": "y"},
+        {
+            "name": "",
+            "email": "taken@example.org",
+            "language": "en",
+            "time_zone": "Mars/Base",
+            "password1": "x",
+            "password2": "y",
+        },
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -51,7 +58,9 @@ def test_signup_errors_save_nothing(client):
 @pytest.mark.django_db
 def test_login_and_logout(client):
     UserFactory(email="anna@example.org")
-    response = client.post(reverse("accounts:login"), {"username": "anna@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "anna@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:account")).context["user"].email == "anna@example.org"
     client.post(reverse("accounts:logout"))
@@ -61,7 +70,9 @@ def test_login_and_logout(client):
 @pytest.mark.django_db
 def test_login_with_wrong_password_shows_error(client):
     UserFactory(email="anna@example.org")
-    response = client.post(reverse("accounts:login"), {"username": "anna@example.org", "password": "wrong"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "anna@example.org", "password": "wrong"}
+    )
     assert response.status_code == 200
     assert list(response.context["form"].non_field_errors()) == [
         "Please enter a correct email address and password. Note that both fields may be case-sensitive."
@@ -81,7 +92,9 @@ def test_password_reset_by_email(client):
     response = client.get(link, follow=True)
     assert response.status_code == 200
     set_url = response.redirect_chain[-1][0]
-    response = client.post(set_url, {"new_password1": "n3w-Secret-pass", "new_password2": "n3w-Secret-pass"})
+    response = client.post(
+        set_url, {"new_password1": "n3w-Secret-pass", "new_password2": "n3w-Secret-pass"}
+    )
     assert response.status_code == 302
     assert client.login(username="anna@example.org", password="n3w-Secret-pass")
 
@@ -97,7 +110,10 @@ def test_password_reset_for_unknown_address_sends_nothing_and_reveals_nothing(cl
 def test_account_page_edits_own_account_only(client):
     user = UserFactory()
     client.force_login(user)
-    response = client.post(reverse("accounts:account"), {"name": "New Name", "language": "pl", "time_zone": "Europe/Paris"})
+    response = client.post(
+        reverse("accounts:account"),
+        {"name": "New Name", "language": "pl", "time_zone": "Europe/Paris"},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.name, user.language, user.time_zone) == ("New Name", "pl", "Europe/Paris")

@@ -25,12 +25,22 @@ def test_csrf_is_enforced(db):
 
     UserFactory(email="anna@example.org")
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(reverse("accounts:login"), {"username": "anna@example.org", "password": "x"})
+    response = strict.post(
+        reverse("accounts:login"), {"username": "anna@example.org", "password": "x"}
+    )
     assert response.status_code == 403
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/directory/?page=abc", "/directory/?page=99999", "/events/?page=-1", "/directory/99999999999999999999/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/directory/?page=abc",
+        "/directory/?page=99999",
+        "/events/?page=-1",
+        "/directory/99999999999999999999/",
+    ],
+)
 def test_odd_query_values_do_not_break_pages(client, path):
     assert client.get(path).status_code in {200, 404}
 
@@ -56,7 +66,9 @@ def crawl(client: Client, start: list[str], limit: int = 150) -> dict[str, int]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("email", [None, iter_mission.PARTICIPANT_EMAIL, iter_mission.ORGANISER_EMAIL])
+@pytest.mark.parametrize(
+    "email", [None, iter_mission.PARTICIPANT_EMAIL, iter_mission.ORGANISER_EMAIL]
+)
 def test_no_page_of_the_demo_fails(email):
     demo.ensure_admin()
     event = demo.load_iter_mission()

@@ -26,13 +26,20 @@ def test_load_demo_builds_the_iter_mission_and_is_idempotent():
     assert sum(1 for o in orgs if o.type == "university") == 2
     assert participants.filter(category__name="Fusion for Energy").count() == 2
     first = event.programme.first()
-    assert first.starts_at.astimezone(event.tz).replace(tzinfo=None) == dt.datetime(2019, 10, 17, 8, 30)
-    assert [i.title for i in event.programme.filter(kind="b2b")] == ["B2B meetings, session 1", "B2B meetings, session 2"]
+    assert first.starts_at.astimezone(event.tz).replace(tzinfo=None) == dt.datetime(
+        2019, 10, 17, 8, 30
+    )
+    assert [i.title for i in event.programme.filter(kind="b2b")] == [
+        "B2B meetings, session 1",
+        "B2B meetings, session 2",
+    ]
     assert "organiser@demo.matchmaker.test  /  matchmaker-demo" in out.getvalue()
 
 
 @pytest.mark.django_db
 def test_demo_logins_work(client):
     call_command("load_demo", stdout=StringIO())
-    for _role, email, password in __import__("matchmaker.demo.services", fromlist=["x"]).demo_logins():
+    for _role, email, password in __import__(
+        "matchmaker.demo.services", fromlist=["x"]
+    ).demo_logins():
         assert client.login(username=email, password=password)

@@ -6,7 +6,13 @@ from django.urls import reverse
 from matchmaker.directory.models import MarketplaceItem, Organisation, Person
 from tests.factories import MarketplaceItemFactory, OrganisationFactory, PersonFactory, UserFactory
 
-VALID = {"name": "Amber Machining", "type": "sme", "country": "PL", "region": "Pomorskie", "languages": ["pl", "en"]}
+VALID = {
+    "name": "Amber Machining",
+    "type": "sme",
+    "country": "PL",
+    "region": "Pomorskie",
+    "languages": ["pl", "en"],
+}
 
 
 @pytest.fixture
@@ -17,10 +23,17 @@ def setup(db):
     return org, member
 
 
-@pytest.mark.parametrize("who,status", [("anonymous", 302), ("member", 200), ("stranger", 403), ("staff", 200)])
+@pytest.mark.parametrize(
+    "who,status", [("anonymous", 302), ("member", 200), ("stranger", 403), ("staff", 200)]
+)
 def test_edit_permission(client, setup, who, status):
     org, member = setup
-    users = {"anonymous": None, "member": member, "stranger": UserFactory(), "staff": UserFactory(is_staff=True)}
+    users = {
+        "anonymous": None,
+        "member": member,
+        "stranger": UserFactory(),
+        "staff": UserFactory(is_staff=True),
+    }
     if users[who]:
         client.force_login(users[who])
     assert client.get(reverse("directory:edit", args=[org.pk])).status_code == status
@@ -33,7 +46,9 @@ def test_edit_permission(client, setup, who, status):
 def test_edit_with_errors_changes_nothing(client, setup):
     org, member = setup
     client.force_login(member)
-    response = client.post(reverse("directory:edit", args=[org.pk]), {**VALID, "country": "ZZ", "website": "not a url"})
+    response = client.post(
+        reverse("directory:edit", args=[org.pk]), {**VALID, "country": "ZZ", "website": "not a url"}
+    )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"country", "website"}
     org.refresh_from_db()
@@ -43,11 +58,19 @@ def test_edit_with_errors_changes_nothing(client, setup):
 def test_create_own_organisation(client, db):
     user = UserFactory(name="Jan Kowal", email="jan@example.org")
     client.force_login(user)
-    response = client.post(reverse("directory:mine"), {**VALID, "name": "Kowal Tech", "job_title": "CEO", "sectors": ["nuclear"]})
+    response = client.post(
+        reverse("directory:mine"),
+        {**VALID, "name": "Kowal Tech", "job_title": "CEO", "sectors": ["nuclear"]},
+    )
     org = Organisation.objects.get(name="Kowal Tech")
     assert response["Location"] == org.get_absolute_url()
     person = Person.objects.get(user=user)
-    assert (person.organisation, person.name, person.email, person.job_title) == (org, "Jan Kowal", "jan@example.org", "CEO")
+    assert (person.organisation, person.name, person.email, person.job_title) == (
+        org,
+        "Jan Kowal",
+        "jan@example.org",
+        "CEO",
+    )
     assert [s.code for s in org.sectors.all()] == ["nuclear"]
     # once there, "mine" leads to it
     assert client.get(reverse("directory:mine"))["Location"] == org.get_absolute_url()
@@ -58,12 +81,20 @@ def test_marketplace_item_add_edit_delete(client, setup):
     client.force_login(member)
     response = client.post(
         reverse("directory:item_new", args=[org.pk]),
-        {"direction": "offer", "kind": "service", "title": "Five-axis machining", "description": "Big parts"},
+        {
+            "direction": "offer",
+            "kind": "service",
+            "title": "Five-axis machining",
+            "description": "Big parts",
+        },
     )
     assert response.status_code == 302
     item = MarketplaceItem.objects.get(organisation=org)
     assert (item.title, item.direction, item.kind) == ("Five-axis machining", "offer", "service")
-    client.post(reverse("directory:item_edit", args=[org.pk, item.pk]), {"direction": "offer", "kind": "service", "title": "Machining"})
+    client.post(
+        reverse("directory:item_edit", args=[org.pk, item.pk]),
+        {"direction": "offer", "kind": "service", "title": "Machining"},
+    )
     item.refresh_from_db()
     assert item.title == "Machining"
     client.post(reverse("directory:item_delete", args=[org.pk, item.pk]))
@@ -74,6 +105,13 @@ def test_cannot_touch_items_of_another_organisation(client, setup):
     org, member = setup
     foreign = MarketplaceItemFactory()
     client.force_login(member)
-    assert client.post(reverse("directory:item_delete", args=[foreign.organisation.pk, foreign.pk])).status_code == 403
-    assert client.post(reverse("directory:item_delete", args=[org.pk, foreign.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("directory:item_delete", args=[foreign.organisation.pk, foreign.pk])
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("directory:item_delete", args=[org.pk, foreign.pk])).status_code == 404
+    )
     assert MarketplaceItem.objects.filter(pk=foreign.pk).exists()

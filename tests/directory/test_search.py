@@ -11,11 +11,17 @@ from tests.factories import MarketplaceItemFactory, OrganisationFactory
 def orgs(db):
     nuclear = Sector.objects.get(code="nuclear")
     vacuum = Sector.objects.get(code="cryogenics-vacuum")
-    a = OrganisationFactory(name="Vistula Vacuum", country="PL", type="sme", description="UHV chambers and valves")
+    a = OrganisationFactory(
+        name="Vistula Vacuum", country="PL", type="sme", description="UHV chambers and valves"
+    )
     a.sectors.set([vacuum])
-    b = OrganisationFactory(name="Rhone Cryo", country="FR", type="sme", competences="helium plant maintenance")
+    b = OrganisationFactory(
+        name="Rhone Cryo", country="FR", type="sme", competences="helium plant maintenance"
+    )
     b.sectors.set([vacuum, nuclear])
-    c = OrganisationFactory(name="Gdansk University", country="PL", type="university", region="Pomorskie")
+    c = OrganisationFactory(
+        name="Gdansk University", country="PL", type="university", region="Pomorskie"
+    )
     MarketplaceItemFactory(organisation=c, title="Plasma testing of tungsten")
     return a, b, c
 
@@ -53,7 +59,9 @@ def test_invalid_filter_value_is_ignored_not_an_error(client, orgs):
 
 
 def test_htmx_request_gets_only_the_results(client, orgs):
-    response = client.get(reverse("directory:list"), {"q": "vacuum"}, headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("directory:list"), {"q": "vacuum"}, headers={"HX-Request": "true"}
+    )
     assert response.templates[0].name == "directory/includes/results.html"
 
 

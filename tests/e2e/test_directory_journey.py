@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_log_in_and_search_the_directory(page):
     UserFactory(email="marek@example.org", name="Marek Nowak")
-    vacuum = OrganisationFactory(name="Vistula Vacuum Systems", description="UHV chambers and valves")
+    vacuum = OrganisationFactory(
+        name="Vistula Vacuum Systems", description="UHV chambers and valves"
+    )
     vacuum.sectors.set([Sector.objects.get(code="cryogenics-vacuum")])
     OrganisationFactory(name="Odra Special Steels", description="Forgings")
 

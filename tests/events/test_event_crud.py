@@ -34,9 +34,13 @@ def test_create_event_makes_creator_organiser(client):
 @pytest.mark.django_db
 def test_event_form_errors_save_nothing(client):
     client.force_login(UserFactory())
-    response = client.post(reverse("events:create"), {**VALID, "end_date": "2027-04-01", "time_zone": "Nowhere/City"})
+    response = client.post(
+        reverse("events:create"), {**VALID, "end_date": "2027-04-01", "time_zone": "Nowhere/City"}
+    )
     assert set(response.context["form"].errors) == {"end_date", "time_zone"}
-    assert response.context["form"].errors["end_date"] == ["The last day cannot be before the first day."]
+    assert response.context["form"].errors["end_date"] == [
+        "The last day cannot be before the first day."
+    ]
     assert not Event.objects.exists()
 
 
@@ -46,7 +50,12 @@ def test_programme_times_are_in_the_event_time_zone(client_for, roles):
     day = roles.event.start_date.isoformat()
     response = client.post(
         reverse("events:programme_new", kwargs={"slug": roles.event.slug}),
-        {"kind": "opening", "title": "Opening", "starts_at": f"{day}T09:00", "ends_at": f"{day}T09:30"},
+        {
+            "kind": "opening",
+            "title": "Opening",
+            "starts_at": f"{day}T09:00",
+            "ends_at": f"{day}T09:30",
+        },
     )
     assert response.status_code == 302
     item = ProgrammeItem.objects.get(title="Opening")
@@ -54,7 +63,12 @@ def test_programme_times_are_in_the_event_time_zone(client_for, roles):
     assert item.starts_at.astimezone(roles.event.tz).time() == dt.time(9, 0)
     response = client.post(
         reverse("events:programme_new", kwargs={"slug": roles.event.slug}),
-        {"kind": "opening", "title": "Backwards", "starts_at": f"{day}T10:00", "ends_at": f"{day}T09:00"},
+        {
+            "kind": "opening",
+            "title": "Backwards",
+            "starts_at": f"{day}T10:00",
+            "ends_at": f"{day}T09:00",
+        },
     )
     assert response.context["form"].errors == {"ends_at": ["The item must end after it starts."]}
 
@@ -62,17 +76,28 @@ def test_programme_times_are_in_the_event_time_zone(client_for, roles):
 @pytest.mark.django_db
 def test_category_names_are_unique_per_event(client_for, roles):
     client = client_for(roles.organiser)
-    response = client.post(reverse("events:category_new", kwargs={"slug": roles.event.slug}), {"name": "delegate"})
-    assert response.context["form"].errors == {"name": ["This event already has a category with this name."]}
+    response = client.post(
+        reverse("events:category_new", kwargs={"slug": roles.event.slug}), {"name": "delegate"}
+    )
+    assert response.context["form"].errors == {
+        "name": ["This event already has a category with this name."]
+    }
 
 
 @pytest.mark.django_db
 def test_category_with_participants_is_not_deleted(client_for, roles):
     category = roles.event.categories.get()
     client = client_for(roles.organiser)
-    client.post(reverse("events:delete", kwargs={"slug": roles.event.slug, "kind": "category", "pk": category.pk}))
+    client.post(
+        reverse(
+            "events:delete",
+            kwargs={"slug": roles.event.slug, "kind": "category", "pk": category.pk},
+        )
+    )
     assert roles.event.categories.count() == 1
-    response = client.post(reverse("events:delete", kwargs={"slug": roles.event.slug, "kind": "planet", "pk": 1}))
+    response = client.post(
+        reverse("events:delete", kwargs={"slug": roles.event.slug, "kind": "planet", "pk": 1})
+    )
     assert response.status_code == 404
 
 
@@ -80,10 +105,16 @@ def test_category_with_participants_is_not_deleted(client_for, roles):
 def test_add_organiser_by_email(client_for, roles):
     colleague = UserFactory(email="colleague@example.org")
     client = client_for(roles.organiser)
-    client.post(reverse("events:team_add", kwargs={"slug": roles.event.slug}), {"email": "colleague@example.org"}, follow=True)
+    client.post(
+        reverse("events:team_add", kwargs={"slug": roles.event.slug}),
+        {"email": "colleague@example.org"},
+        follow=True,
+    )
     assert TeamMember.objects.filter(event=roles.event, user=colleague).exists()
     response = client.post(
-        reverse("events:team_add", kwargs={"slug": roles.event.slug}), {"email": "ghost@example.org"}, follow=True
+        reverse("events:team_add", kwargs={"slug": roles.event.slug}),
+        {"email": "ghost@example.org"},
+        follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == [
         "No account uses this email address. Ask them to sign up first."

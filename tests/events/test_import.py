@@ -34,7 +34,8 @@ def upload(client, event, name, content, default_category=""):
 
 def confirm(client, event, response):
     return client.post(
-        reverse("events:import", kwargs={"slug": event.slug}), {"confirm": "1", "token": response.context["token"]}
+        reverse("events:import", kwargs={"slug": event.slug}),
+        {"confirm": "1", "token": response.context["token"]},
     )
 
 
@@ -45,7 +46,9 @@ def test_csv_preview_then_confirm_imports_everything(client_for, roles, event):
     preview = response.context["preview"]
     assert preview.is_valid
     assert [row.line for row in preview.rows] == [2, 3, 4]
-    assert Person.objects.filter(email="marek@vistula.example").count() == 0  # preview saves nothing
+    assert (
+        Person.objects.filter(email="marek@vistula.example").count() == 0
+    )  # preview saves nothing
     response = confirm(client, event, response)
     assert response.status_code == 302
     vistula = Organisation.objects.get(name="Vistula Vacuum")
@@ -114,7 +117,11 @@ def test_rows_with_errors_save_nothing_and_name_each_problem(client_for, roles, 
     [
         ("people.pdf", b"%PDF", "Upload a .csv or .xlsx file."),
         ("people.csv", b"", "The submitted file is empty."),
-        ("people.csv", b"name,email\nA,a@example.org", "The header row lacks the column(s): organisation, type, country."),
+        (
+            "people.csv",
+            b"name,email\nA,a@example.org",
+            "The header row lacks the column(s): organisation, type, country.",
+        ),
         ("people.csv", HEADER.encode(), "The file has a header but no rows."),
         ("people.csv", b"\xff\xfe\x00bad", "The CSV file is not UTF-8 text."),
         ("people.xlsx", b"not a zip", "The XLSX file cannot be read."),
@@ -129,6 +136,8 @@ def test_unreadable_files_get_a_clear_message(client_for, roles, event, name, co
 
 def test_stale_token_is_refused(client_for, roles, event):
     client = client_for(roles.organiser)
-    response = client.post(reverse("events:import", kwargs={"slug": event.slug}), {"confirm": "1", "token": "forged"})
+    response = client.post(
+        reverse("events:import", kwargs={"slug": event.slug}), {"confirm": "1", "token": "forged"}
+    )
     assert response.status_code == 302
     assert Participant.objects.filter(event=event).count() == 1

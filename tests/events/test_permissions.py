@@ -46,7 +46,9 @@ def test_organiser_views_per_role(roles, client_for, role, name, kwargs):
 def test_status_change_per_role(roles, client_for, role):
     participant = roles.event.participants.get()
     client = client_for(roles.user(role))
-    url = reverse("events:participant_status", kwargs={"slug": roles.event.slug, "pk": participant.pk})
+    url = reverse(
+        "events:participant_status", kwargs={"slug": roles.event.slug, "pk": participant.pk}
+    )
     response = client.post(url, {"status": "declined"})
     participant.refresh_from_db()
     allowed = role in {"organiser", "staff"}
@@ -86,11 +88,18 @@ def test_organiser_of_other_event_cannot_touch_this_events_children(roles, clien
     url = reverse("events:category_edit", kwargs={"slug": roles.event.slug, "pk": category.pk})
     assert client.get(url).status_code == 403
     # and through their own event's URL the id is unknown
-    url = reverse("events:category_edit", kwargs={"slug": roles.other_event.slug, "pk": category.pk})
+    url = reverse(
+        "events:category_edit", kwargs={"slug": roles.other_event.slug, "pk": category.pk}
+    )
     assert client.get(url).status_code == 404
 
 
 @pytest.mark.django_db
 def test_unknown_event_is_404(client_for, roles):
-    assert client_for(roles.organiser).get(reverse("events:manage", kwargs={"slug": "nope"})).status_code == 404
+    assert (
+        client_for(roles.organiser)
+        .get(reverse("events:manage", kwargs={"slug": "nope"}))
+        .status_code
+        == 404
+    )
     assert client_for(None).get("/events/nope/").status_code == 404

@@ -15,7 +15,9 @@ def setup(db):
     event = EventFactory(requires_approval=True)
     category = CategoryFactory(event=event, name="Company")
     closed = CategoryFactory(event=event, name="Host", open_registration=False)
-    question = RegistrationQuestion.objects.create(event=event, label="Which packages?", required=True)
+    question = RegistrationQuestion.objects.create(
+        event=event, label="Which packages?", required=True
+    )
     question.categories.set([category])
     user = UserFactory()
     PersonFactory(user=user, email=user.email)
@@ -36,9 +38,15 @@ def test_register_in_two_steps_then_wait_for_approval(client, setup):
     assert not Participant.objects.filter(event=event).exists()
     response = client.post(url(event), {"category": category.pk, f"q{question.pk}": "Vacuum"})
     participant = Participant.objects.get(event=event)
-    assert (participant.status, participant.answers, participant.category) == ("pending", {str(question.pk): "Vacuum"}, category)
+    assert (participant.status, participant.answers, participant.category) == (
+        "pending",
+        {str(question.pk): "Vacuum"},
+        category,
+    )
     # a second registration is refused
-    response = client.post(url(event), {"category": category.pk, f"q{question.pk}": "Again"}, follow=True)
+    response = client.post(
+        url(event), {"category": category.pk, f"q{question.pk}": "Again"}, follow=True
+    )
     assert Participant.objects.filter(event=event).count() == 1
 
 
@@ -66,7 +74,9 @@ def test_closed_registration(client, setup):
     event.save()
     client.force_login(user)
     response = client.post(url(event), {"category": category.pk, "q1": "x"}, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["Registration for this event is not open."]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Registration for this event is not open."
+    ]
     assert not Participant.objects.exists()
 
 
@@ -83,7 +93,9 @@ def test_organiser_approves_with_htmx(client_for, roles):
     participant.save()
     client = client_for(roles.organiser)
     response = client.post(
-        reverse("events:participant_status", kwargs={"slug": roles.event.slug, "pk": participant.pk}),
+        reverse(
+            "events:participant_status", kwargs={"slug": roles.event.slug, "pk": participant.pk}
+        ),
         {"status": "approved"},
         headers={"HX-Request": "true"},
     )
@@ -97,7 +109,10 @@ def test_unknown_status_is_400_and_changes_nothing(client_for, roles):
     participant = roles.event.participants.get()
     client = client_for(roles.organiser)
     response = client.post(
-        reverse("events:participant_status", kwargs={"slug": roles.event.slug, "pk": participant.pk}), {"status": "vip"}
+        reverse(
+            "events:participant_status", kwargs={"slug": roles.event.slug, "pk": participant.pk}
+        ),
+        {"status": "vip"},
     )
     assert response.status_code == 400
     participant.refresh_from_db()

@@ -12,7 +12,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -68,7 +70,10 @@ urlpatterns = [
         "password-reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(
             template_name="accounts/message_page.html",
-            extra_context={"message": _("Your new password is set. You can log in now."), "show_login": True},
+            extra_context={
+                "message": _("Your new password is set. You can log in now."),
+                "show_login": True,
+            },
         ),
         name="password_reset_complete",
     ),

@@ -23,7 +23,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.name})
+        messages.success(
+            request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.name}
+        )
         return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
 

@@ -25,7 +25,9 @@ def _user(email: str, name: str, language: str = "en", time_zone: str = "Europe/
     User = get_user_model()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name, language=language, time_zone=time_zone)
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, name=name, language=language, time_zone=time_zone
+        )
     return user
 
 
@@ -42,9 +44,19 @@ def load_iter_mission(reset: bool = False) -> Event:
 
     sectors = {sector.code: sector for sector in Sector.objects.all()}
     organisations: dict[str, Organisation] = {}
-    for key, name, type_, country, region, sector_codes, size, website, description, competences, languages in (
-        s.ORGANISATIONS
-    ):
+    for (
+        key,
+        name,
+        type_,
+        country,
+        region,
+        sector_codes,
+        size,
+        website,
+        description,
+        competences,
+        languages,
+    ) in s.ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(
             name=name,
             country=country,
@@ -108,13 +120,22 @@ def load_iter_mission(reset: bool = False) -> Event:
         tz = "Europe/Warsaw" if organisation.country.code == "PL" else "Europe/Paris"
         user = _user(email, name, language=language, time_zone=tz)
         person, _created = Person.objects.get_or_create(
-            email=email, defaults={"organisation": organisation, "name": name, "job_title": job_title, "user": user}
+            email=email,
+            defaults={
+                "organisation": organisation,
+                "name": name,
+                "job_title": job_title,
+                "user": user,
+            },
         )
         if category_key:
             Participant.objects.get_or_create(
                 event=event,
                 person=person,
-                defaults={"category": categories[category_key], "status": Participant.Status.APPROVED},
+                defaults={
+                    "category": categories[category_key],
+                    "status": Participant.Status.APPROVED,
+                },
             )
     return event
 
@@ -135,4 +156,6 @@ def demo_logins() -> list[tuple[str, str, str]]:
 def ensure_admin() -> None:
     User = get_user_model()
     if not User.objects.filter(email="admin@demo.matchmaker.test").exists():
-        User.objects.create_superuser(email="admin@demo.matchmaker.test", password=DEMO_PASSWORD, name="Demo Admin")
+        User.objects.create_superuser(
+            email="admin@demo.matchmaker.test", password=DEMO_PASSWORD, name="Demo Admin"
+        )

@@ -41,7 +41,10 @@ class OrganisationForm(forms.ModelForm):
             "languages",
         ]
         field_classes = {"website": HttpsURLField}
-        widgets = {"description": forms.Textarea(attrs={"rows": 5}), "competences": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "competences": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class OwnOrganisationForm(OrganisationForm):
@@ -84,7 +87,9 @@ class MarketplaceSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["direction"].choices = _with_blank(MarketplaceItem.Direction.choices, _("Offers and requests"))
+        self.fields["direction"].choices = _with_blank(
+            MarketplaceItem.Direction.choices, _("Offers and requests")
+        )
         self.fields["kind"].choices = _with_blank(MarketplaceItem.Kind.choices, _("All kinds"))
         self.fields["sector"].choices = _with_blank(
             [(s.code, str(s)) for s in Sector.objects.all()], _("All sectors")

@@ -118,9 +118,13 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
         values = ["" if cell is None else str(cell).strip() for cell in cells]
         if not any(values):
             continue
-        rows.append({name: values[i] if i < len(values) else "" for i, name in enumerate(header) if name})
+        rows.append(
+            {name: values[i] if i < len(values) else "" for i, name in enumerate(header) if name}
+        )
     if len(rows) > settings.IMPORT_MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS})
+        raise ImportFileError(
+            _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
+        )
     if not rows:
         raise ImportFileError(_("The file has a header but no rows."))
     return rows
@@ -138,7 +142,9 @@ def _read_csv(content: bytes) -> list[list[str]]:
     try:
         return [row for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as error:
-        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
+        raise ImportFileError(
+            _("The CSV file cannot be read: %(error)s") % {"error": error}
+        ) from None
 
 
 def _read_xlsx(content: bytes) -> list[list]:
@@ -181,7 +187,10 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
     sectors = {s.code.lower(): s for s in Sector.objects.all()}
     sectors.update({s.name.lower(): s for s in sectors.copy().values()})
     existing_orgs = {(o.name.lower(), o.country.code): o for o in Organisation.objects.all()}
-    existing_people = {p.email.lower(): p for p in Person.objects.select_related("organisation").exclude(email=None)}
+    existing_people = {
+        p.email.lower(): p
+        for p in Person.objects.select_related("organisation").exclude(email=None)
+    }
     seen_emails: dict[str, int] = {}
     result = []
     for index, raw in enumerate(rows, start=2):  # line 1 is the header
@@ -198,13 +207,15 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
         if get("type"):
             cleaned["type"] = _choice(get("type"), Organisation.Type.choices)
             if cleaned["type"] is None:
-                row.errors["type"] = _("Unknown organisation type “%(value)s”.") % {"value": get("type")}
+                row.errors["type"] = _("Unknown organisation type “%(value)s”.") % {
+                    "value": get("type")
+                }
         if get("country"):
             cleaned["country"] = _country(get("country"))
             if cleaned["country"] is None:
-                row.errors["country"] = _("Unknown country “%(value)s”; use a name or ISO code such as PL.") % {
-                    "value": get("country")
-                }
+                row.errors["country"] = _(
+                    "Unknown country “%(value)s”; use a name or ISO code such as PL."
+                ) % {"value": get("country")}
         cleaned["region"] = get("region")[:120]
         cleaned["sectors"] = []
         for name in _split(get("sectors")):
@@ -217,9 +228,9 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
         if get("size"):
             cleaned["size"] = _choice(get("size"), Organisation.Size.choices) or ""
             if not cleaned["size"]:
-                row.errors["size"] = _("Unknown size “%(value)s”; use micro, small, medium or large.") % {
-                    "value": get("size")
-                }
+                row.errors["size"] = _(
+                    "Unknown size “%(value)s”; use micro, small, medium or large."
+                ) % {"value": get("size")}
         cleaned["website"] = get("website")
         if cleaned["website"]:
             if "://" not in cleaned["website"]:
@@ -233,7 +244,9 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
         cleaned["languages"] = [code.lower() for code in _split(get("languages"))]
         unknown = [code for code in cleaned["languages"] if code not in LANGUAGE_CODES]
         if unknown:
-            row.errors["languages"] = _("Unknown language code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+            row.errors["languages"] = _("Unknown language code(s): %(codes)s.") % {
+                "codes": ", ".join(unknown)
+            }
         cleaned["name"] = get("name")[:150]
         cleaned["job_title"] = get("job_title")[:150]
         email = get("email").lower()
@@ -252,9 +265,9 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
                 person = existing_people.get(email)
                 if person is not None:
                     if person.organisation.name.lower() != cleaned["organisation"].lower():
-                        row.errors["email"] = _("This email address belongs to a person of %(org)s.") % {
-                            "org": person.organisation.name
-                        }
+                        row.errors["email"] = _(
+                            "This email address belongs to a person of %(org)s."
+                        ) % {"org": person.organisation.name}
                     row.person_exists = True
         key = (cleaned["organisation"].lower(), cleaned.get("country") or "")
         row.organisation_exists = key in existing_orgs

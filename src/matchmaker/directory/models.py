@@ -49,11 +49,15 @@ class Organisation(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     country = CountryField(_("country"))
     region = models.CharField(_("region"), max_length=120, blank=True)
-    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="organisations")
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="organisations"
+    )
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    competences = models.TextField(_("competences"), blank=True, help_text=_("What you can do for partners."))
+    competences = models.TextField(
+        _("competences"), blank=True, help_text=_("What you can do for partners.")
+    )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -72,14 +76,21 @@ class Organisation(models.Model):
 
 class Person(models.Model):
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="people"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="people",
     )
     name = models.CharField(_("name"), max_length=150)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     email = models.EmailField(_("email address"), null=True, blank=True, unique=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
     )
 
     class Meta:
@@ -105,13 +116,18 @@ class MarketplaceItem(models.Model):
         OTHER = "other", _("Other")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="marketplace_items", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="marketplace_items",
+        verbose_name=_("organisation"),
     )
     direction = models.CharField(_("offer or request"), max_length=10, choices=Direction.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="marketplace_items")
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="marketplace_items"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -64,14 +64,21 @@ class MarketplaceFilters:
 def search_marketplace(filters: MarketplaceFilters) -> QuerySet[MarketplaceItem]:
     items = MarketplaceItem.objects.all()
     if filters.q.strip():
-        items = items.filter(_terms_query(filters.q, ("title", "description", "organisation__name")))
+        items = items.filter(
+            _terms_query(filters.q, ("title", "description", "organisation__name"))
+        )
     if filters.direction:
         items = items.filter(direction=filters.direction)
     if filters.kind:
         items = items.filter(kind=filters.kind)
     if filters.sector:
         items = items.filter(sectors__code=filters.sector)
-    return items.select_related("organisation").prefetch_related("sectors").distinct().order_by("-created_at", "pk")
+    return (
+        items.select_related("organisation")
+        .prefetch_related("sectors")
+        .distinct()
+        .order_by("-created_at", "pk")
+    )
 
 
 def person_for_user(user) -> Person | None:
@@ -90,13 +97,20 @@ def can_edit_organisation(user, organisation: Organisation) -> bool:
 
 
 @transaction.atomic
-def create_own_organisation(user, organisation: Organisation, sectors, job_title: str = "") -> Person:
+def create_own_organisation(
+    user, organisation: Organisation, sectors, job_title: str = ""
+) -> Person:
     """Save a new organisation and make the user its first person."""
     organisation.save()
     organisation.sectors.set(sectors)
     person, _created = Person.objects.update_or_create(
         user=user,
-        defaults={"organisation": organisation, "name": user.name, "email": user.email, "job_title": job_title},
+        defaults={
+            "organisation": organisation,
+            "name": user.name,
+            "email": user.email,
+            "job_title": job_title,
+        },
     )
     return person
 
@@ -106,6 +120,10 @@ def ensure_sectors() -> int:
     from matchmaker.directory.taxonomy import all_sectors
 
     existing = set(Sector.objects.values_list("code", flat=True))
-    new = [Sector(code=code, name=name, kind=kind) for code, name, kind in all_sectors() if code not in existing]
+    new = [
+        Sector(code=code, name=name, kind=kind)
+        for code, name, kind in all_sectors()
+        if code not in existing
+    ]
     Sector.objects.bulk_create(new)
     return len(new)

@@ -38,10 +38,16 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     filters = services.OrganisationFilters()
     if form.is_valid():
         filters = services.OrganisationFilters(**form.cleaned_data)
-    page = Paginator(services.search_organisations(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(services.search_organisations(filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    template = "directory/includes/results.html" if request.headers.get("HX-Request") else "directory/list.html"
+    template = (
+        "directory/includes/results.html"
+        if request.headers.get("HX-Request")
+        else "directory/list.html"
+    )
     return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
 
 
@@ -55,8 +61,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "people": organisation.people.all(),
-            "offers": organisation.marketplace_items.filter(direction="offer").prefetch_related("sectors"),
-            "requests": organisation.marketplace_items.filter(direction="request").prefetch_related("sectors"),
+            "offers": organisation.marketplace_items.filter(direction="offer").prefetch_related(
+                "sectors"
+            ),
+            "requests": organisation.marketplace_items.filter(direction="request").prefetch_related(
+                "sectors"
+            ),
             "can_edit": services.can_edit_organisation(request.user, organisation),
         },
     )
@@ -109,7 +119,11 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
         form.save_m2m()
         messages.success(request, _("The marketplace item has been saved."))
         return redirect(organisation)
-    return render(request, "directory/item_edit.html", {"form": form, "organisation": organisation, "item": item})
+    return render(
+        request,
+        "directory/item_edit.html",
+        {"form": form, "organisation": organisation, "item": item},
+    )
 
 
 @login_required
@@ -130,7 +144,13 @@ def marketplace(request: HttpRequest) -> HttpResponse:
     filters = services.MarketplaceFilters()
     if form.is_valid():
         filters = services.MarketplaceFilters(**form.cleaned_data)
-    page = Paginator(services.search_marketplace(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(services.search_marketplace(filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "directory/marketplace.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "directory/marketplace.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

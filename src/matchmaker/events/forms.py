@@ -109,7 +109,16 @@ class ProgrammeItemForm(forms.ModelForm):
     class Meta:
         model = ProgrammeItem
         field_classes = {"online_url": HttpsURLField}
-        fields = ["kind", "title", "starts_at", "ends_at", "venue", "speakers", "description", "online_url"]
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "speakers",
+            "description",
+            "online_url",
+        ]
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
@@ -120,7 +129,9 @@ class ProgrammeItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["venue"].queryset = event.venues.all()
-        self.fields["starts_at"].help_text = _("In the event's time zone (%(tz)s).") % {"tz": event.time_zone}
+        self.fields["starts_at"].help_text = _("In the event's time zone (%(tz)s).") % {
+            "tz": event.time_zone
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -131,7 +142,9 @@ class ProgrammeItemForm(forms.ModelForm):
 
 
 class CategoryChoiceForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=ParticipantCategory.objects.none(), label=_("I take part as"))
+    category = forms.ModelChoiceField(
+        queryset=ParticipantCategory.objects.none(), label=_("I take part as")
+    )
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,10 +161,13 @@ class AnswersForm(forms.Form):
             name = f"q{question.pk}"
             if question.kind == RegistrationQuestion.Kind.YES_NO:
                 field = forms.ChoiceField(
-                    choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))], required=question.required
+                    choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+                    required=question.required,
                 )
             elif question.kind == RegistrationQuestion.Kind.LONG:
-                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=question.required)
+                field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 3}), required=question.required
+                )
             else:
                 field = forms.CharField(max_length=500, required=question.required)
             field.label = question.label
@@ -165,7 +181,9 @@ class AnswersForm(forms.Form):
 class ParticipantFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    category = forms.ModelChoiceField(queryset=ParticipantCategory.objects.none(), required=False, label=_("Category"))
+    category = forms.ModelChoiceField(
+        queryset=ParticipantCategory.objects.none(), required=False, label=_("Category")
+    )
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)

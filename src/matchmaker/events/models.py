@@ -29,18 +29,26 @@ class Event(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in web addresses"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.ON_SITE)
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.ON_SITE
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
     registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
     requires_approval = models.BooleanField(
-        _("registrations need approval"), default=True, help_text=_("Organisers approve each participant.")
+        _("registrations need approval"),
+        default=True,
+        help_text=_("Organisers approve each participant."),
     )
-    is_published = models.BooleanField(_("published"), default=False, help_text=_("Shown on the public event list."))
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown on the public event list.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,7 +56,10 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="event_dates_in_order")
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="event_dates_in_order",
+            )
         ]
 
     def __str__(self) -> str:
@@ -82,11 +93,15 @@ class TeamMember(models.Model):
     """A user who organises the event."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="team")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organised")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organised"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_membership_per_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_membership_per_event")
+        ]
         ordering = ["added_at"]
 
     def __str__(self) -> str:
@@ -98,7 +113,9 @@ class ParticipantCategory(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     open_registration = models.BooleanField(
-        _("open for registration"), default=True, help_text=_("Off: only organisers add participants here.")
+        _("open for registration"),
+        default=True,
+        help_text=_("Off: only organisers add participants here."),
     )
     requires_approval = models.BooleanField(_("needs approval"), default=False)
 
@@ -106,7 +123,9 @@ class ParticipantCategory(models.Model):
         ordering = ["pk"]
         verbose_name = _("participant category")
         verbose_name_plural = _("participant categories")
-        constraints = [models.UniqueConstraint(fields=["event", "name"], name="unique_category_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="unique_category_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -120,7 +139,10 @@ class RegistrationQuestion(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
     categories = models.ManyToManyField(
-        ParticipantCategory, blank=True, verbose_name=_("asked of"), help_text=_("Empty: every category.")
+        ParticipantCategory,
+        blank=True,
+        verbose_name=_("asked of"),
+        help_text=_("Empty: every category."),
     )
     label = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
@@ -144,14 +166,20 @@ class Participant(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
-    category = models.ForeignKey(ParticipantCategory, on_delete=models.PROTECT, related_name="participants")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    category = models.ForeignKey(
+        ParticipantCategory, on_delete=models.PROTECT, related_name="participants"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     answers = models.JSONField(default=dict, blank=True)
     registered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["person__name"]
-        constraints = [models.UniqueConstraint(fields=["event", "person"], name="one_registration_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="one_registration_per_person")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.event}"
@@ -177,7 +205,9 @@ class ProgrammeItem(models.Model):
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("venue"))
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("venue")
+    )
     speakers = models.CharField(_("speakers"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     online_url = models.URLField(_("online link"), blank=True)
@@ -185,7 +215,10 @@ class ProgrammeItem(models.Model):
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="programme_item_ends_after_start")
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="programme_item_ends_after_start",
+            )
         ]
 
     def __str__(self) -> str:

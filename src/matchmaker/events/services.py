@@ -65,7 +65,9 @@ def needs_approval(event: Event, category: ParticipantCategory) -> bool:
 
 
 @transaction.atomic
-def register(user, event: Event, category: ParticipantCategory, answers: dict[str, str]) -> Participant:
+def register(
+    user, event: Event, category: ParticipantCategory, answers: dict[str, str]
+) -> Participant:
     """Register the user's person for the event in a self-service category."""
     if category.event_id != event.pk or not category.open_registration:
         raise RegistrationError(_("This category is not open for registration."))
@@ -74,7 +76,11 @@ def register(user, event: Event, category: ParticipantCategory, answers: dict[st
     person = Person.objects.filter(user=user).first()
     if person is None:
         raise RegistrationError(_("Create your organisation profile before you register."))
-    status = Participant.Status.PENDING if needs_approval(event, category) else Participant.Status.APPROVED
+    status = (
+        Participant.Status.PENDING
+        if needs_approval(event, category)
+        else Participant.Status.APPROVED
+    )
     try:
         with transaction.atomic():
             return Participant.objects.create(
@@ -115,3 +121,24 @@ def import_participants(
 def add_organiser(event: Event, user) -> bool:
     _member, created = TeamMember.objects.get_or_create(event=event, user=user)
     return created
+
+
+def viewer_timezone(user, event: Event):
+    """Signed-in people see their own time zone; visitors see the event's."""
+    import zoneinfo
+
+    if user.is_authenticated and user.time_zone:
+        try:
+            return zoneinfo.ZoneInfo(user.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return event.tz
+
+
+def programme_days(items, tz) -> list[tuple]:
+    """Programme items grouped by local day: [(date, [(item, local start, local end), ...]), ...]."""
+    days: dict = {}
+    for item in items:
+        start, end = item.starts_at.astimezone(tz), item.ends_at.astimezone(tz)
+        days.setdefault(start.date(), []).append((item, start, end))
+    return sorted(days.items())

@@ -23,6 +23,10 @@ urlpatterns = [
     path("<slug:slug>/manage/<str:kind>/<int:pk>/delete/", views.delete_child, name="delete"),
     path("<slug:slug>/manage/team/", views.team_add, name="team_add"),
     path("<slug:slug>/manage/participants/", views.participant_list, name="participants"),
-    path("<slug:slug>/manage/participants/<int:pk>/status/", views.participant_status, name="participant_status"),
+    path(
+        "<slug:slug>/manage/participants/<int:pk>/status/",
+        views.participant_status,
+        name="participant_status",
+    ),
     path("<slug:slug>/manage/import/", views.participant_import, name="import"),
 ]

@@ -73,25 +73,31 @@ def my_events(request: HttpRequest) -> HttpResponse:
         .select_related("event", "category")
         .order_by("-event__start_date")
     )
-    return render(request, "events/mine.html", {"organised": organised, "participations": participations})
+    return render(
+        request, "events/mine.html", {"organised": organised, "participations": participations}
+    )
 
 
 @require_GET
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Public when published; organisers may preview an unpublished event."""
     event = visible_event(request.user, slug)
+    tz = services.viewer_timezone(request.user, event)
     return render(
         request,
         "events/detail.html",
         {
             "event": event,
-            "programme": event.programme.select_related("venue"),
+            "days": services.programme_days(event.programme.select_related("venue"), tz),
+            "tz_name": str(tz),
             "venues": event.venues.all(),
             "categories": event.categories.filter(open_registration=True),
             "participant": participant_for(request.user, event),
             "is_organiser": is_organiser(request.user, event),
             "registration_state": services.registration_state(event),
-            "participant_count": event.participants.filter(status=Participant.Status.APPROVED).count(),
+            "participant_count": event.participants.filter(
+                status=Participant.Status.APPROVED
+            ).count(),
         },
     )
 
@@ -103,7 +109,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
         event = services.create_event(request.user, form.save(commit=False))
-        messages.success(request, _("The event has been created. Add categories and the programme next."))
+        messages.success(
+            request, _("The event has been created. Add categories and the programme next.")
+        )
         return redirect("events:manage", slug=event.slug)
     return render(request, "events/form.html", {"form": form, "title": _("New event")})
 
@@ -112,7 +120,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def manage(request: HttpRequest, event: Event) -> HttpResponse:
     """Organisers of this event."""
-    counts = dict(event.participants.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counts = dict(
+        event.participants.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
     return render(
         request,
         "events/manage.html",
@@ -122,7 +132,8 @@ def manage(request: HttpRequest, event: Event) -> HttpResponse:
             "categories": event.categories.annotate(n=Count("participants")),
             "questions": event.questions.prefetch_related("categories"),
             "venues": event.venues.all(),
-            "programme": event.programme.select_related("venue"),
+            "days": services.programme_days(event.programme.select_related("venue"), event.tz),
+            "tz_name": event.time_zone,
             "team": event.team.select_related("user"),
             "team_form": TeamMemberForm(),
         },
@@ -138,7 +149,9 @@ def event_edit(request: HttpRequest, event: Event) -> HttpResponse:
         form.save()
         messages.success(request, _("The event has been saved."))
         return redirect("events:manage", slug=event.slug)
-    return render(request, "events/form.html", {"form": form, "event": event, "title": _("Edit event")})
+    return render(
+        request, "events/form.html", {"form": form, "event": event, "title": _("Edit event")}
+    )
 
 
 def _edit_child(request, event, model, form_class, pk, title, with_event=True):
@@ -159,14 +172,18 @@ def _edit_child(request, event, model, form_class, pk, title, with_event=True):
 @require_http_methods(["GET", "POST"])
 def category_edit(request: HttpRequest, event: Event, pk: int | None = None) -> HttpResponse:
     """Organisers of this event."""
-    return _edit_child(request, event, ParticipantCategory, CategoryForm, pk, _("Participant category"))
+    return _edit_child(
+        request, event, ParticipantCategory, CategoryForm, pk, _("Participant category")
+    )
 
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, event: Event, pk: int | None = None) -> HttpResponse:
     """Organisers of this event."""
-    return _edit_child(request, event, RegistrationQuestion, QuestionForm, pk, _("Registration question"))
+    return _edit_child(
+        request, event, RegistrationQuestion, QuestionForm, pk, _("Registration question")
+    )
 
 
 @organiser_required
@@ -183,7 +200,9 @@ def programme_edit(request: HttpRequest, event: Event, pk: int | None = None) ->
     from django.utils import timezone
 
     with timezone.override(event.tz):
-        return _edit_child(request, event, ProgrammeItem, ProgrammeItemForm, pk, _("Programme item"))
+        return _edit_child(
+            request, event, ProgrammeItem, ProgrammeItemForm, pk, _("Programme item")
+        )
 
 
 @organiser_required
@@ -203,7 +222,9 @@ def delete_child(request: HttpRequest, event: Event, kind: str, pk: int) -> Http
         raise Http404
     obj = get_object_or_404(model, pk=pk, event=event)
     if model is ParticipantCategory and obj.participants.exists():
-        messages.error(request, _("This category has participants; move them to another category first."))
+        messages.error(
+            request, _("This category has participants; move them to another category first.")
+        )
     else:
         obj.delete()
         messages.success(request, _("Deleted."))
@@ -218,11 +239,15 @@ def team_add(request: HttpRequest, event: Event) -> HttpResponse:
     if form.is_valid():
         user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
         if user is None:
-            messages.error(request, _("No account uses this email address. Ask them to sign up first."))
+            messages.error(
+                request, _("No account uses this email address. Ask them to sign up first.")
+            )
         elif services.add_organiser(event, user):
             messages.success(request, _("%(name)s now organises this event.") % {"name": user.name})
         else:
-            messages.info(request, _("%(name)s already organises this event.") % {"name": user.name})
+            messages.info(
+                request, _("%(name)s already organises this event.") % {"name": user.name}
+            )
     else:
         messages.error(request, _("Enter a valid email address."))
     return redirect("events:manage", slug=event.slug)
@@ -246,13 +271,21 @@ def participant_list(request: HttpRequest, event: Event) -> HttpResponse:
             participants = participants.filter(status=data["status"])
         if data["category"]:
             participants = participants.filter(category=data["category"])
-    page = Paginator(participants.order_by("person__name", "pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(participants.order_by("person__name", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "events/participants.html",
-        {"event": event, "form": form, "page": page, "query": query.urlencode(), "statuses": Participant.Status},
+        {
+            "event": event,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "statuses": Participant.Status,
+        },
     )
 
 
@@ -260,18 +293,23 @@ def participant_list(request: HttpRequest, event: Event) -> HttpResponse:
 @require_POST
 def participant_status(request: HttpRequest, event: Event, pk: int) -> HttpResponse:
     """Organisers of this event approve, decline or cancel a participant."""
-    participant = get_object_or_404(Participant.objects.select_related("person__organisation", "category"), pk=pk, event=event)
+    participant = get_object_or_404(
+        Participant.objects.select_related("person__organisation", "category"), pk=pk, event=event
+    )
     form = StatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown status."), status=400)
     services.set_status(participant, form.cleaned_data["status"])
     if request.headers.get("HX-Request"):
         return render(
-            request, "events/includes/participant_row.html", {"event": event, "p": participant, "statuses": Participant.Status}
+            request,
+            "events/includes/participant_row.html",
+            {"event": event, "p": participant, "statuses": Participant.Status},
         )
     messages.success(
         request,
-        _("%(name)s: %(status)s.") % {"name": participant.person.name, "status": participant.get_status_display()},
+        _("%(name)s: %(status)s.")
+        % {"name": participant.person.name, "status": participant.get_status_display()},
     )
     return redirect("events:participants", slug=event.slug)
 
@@ -294,7 +332,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(f"{reverse('directory:mine')}")
     choice = CategoryChoiceForm(request.POST or request.GET or None, event=event)
     if not choice.is_valid():
-        return render(request, "events/register.html", {"event": event, "choice": choice, "answers": None})
+        return render(
+            request, "events/register.html", {"event": event, "choice": choice, "answers": None}
+        )
     category = choice.cleaned_data["category"]
     questions = services.questions_for(event, category)
     answers = AnswersForm(request.POST if request.method == "POST" else None, questions=questions)
@@ -307,10 +347,14 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         if participant.status == Participant.Status.APPROVED:
             messages.success(request, _("You are registered."))
         else:
-            messages.success(request, _("Thank you. The organisers will confirm your registration."))
+            messages.success(
+                request, _("Thank you. The organisers will confirm your registration.")
+            )
         return redirect(event)
     return render(
-        request, "events/register.html", {"event": event, "choice": choice, "answers": answers, "category": category}
+        request,
+        "events/register.html",
+        {"event": event, "choice": choice, "answers": answers, "category": category},
     )
 
 
@@ -341,7 +385,9 @@ def participant_import(request: HttpRequest, event: Event) -> HttpResponse:
                 % {"created": created, "existing": existing},
             )
             return redirect("events:participants", slug=event.slug)
-        messages.error(request, _("The data changed since the preview; nothing was saved. Check the errors."))
+        messages.error(
+            request, _("The data changed since the preview; nothing was saved. Check the errors.")
+        )
     elif request.method == "POST":
         upload = ImportUploadForm(request.POST, request.FILES)
         if upload.is_valid() and options.is_valid():

@@ -7,13 +7,17 @@ class Command(BaseCommand):
     help = "Load the demo scenarios (idempotent; --reset rebuilds them)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true", help="Delete and rebuild the demo events.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete and rebuild the demo events."
+        )
 
     def handle(self, *args, reset: bool = False, **options):
         services.ensure_admin()
         for name, loader in services.SCENARIOS.items():
             event = loader(reset=reset)
-            self.stdout.write(f"Scenario {name}: {event.name} ({event.participants.count()} participants)")
+            self.stdout.write(
+                f"Scenario {name}: {event.name} ({event.participants.count()} participants)"
+            )
         self.stdout.write("Demo logins:")
         for role, email, password in services.demo_logins():
             self.stdout.write(f"  {role:<14} {email}  /  {password}")
