@@ -1,0 +1,220 @@
+"""`solve`: lexicographic optimisation over the CP-SAT model, then tables, then reasons."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from .errors import SolverError
+from .greedy import greedy
+from .model import ScheduleModel
+from .race import race_minimize
+from .problem import Problem
+from .result import PlacedMeeting, Result, Schedule
+from .tables import assign_tables
+from .validate import participant_breaks
+
+DEFAULT_PHASES = ("locked_kept", "weight", "shortfall", "lowest_count", "breaks", "moved")
+
+
+def _previous_map(problem: Problem, previous: Any) -> dict[int, tuple[int, str | None]]:
+    """Meeting index -> (slot index, table) from a previous Result, Schedule or its dict."""
+    if previous is None:
+        return {}
+    if isinstance(previous, dict):
+        previous = Schedule.from_dict(previous)
+    rows = previous.placed if isinstance(previous, Result) else previous.meetings
+    out = {}
+    for row in rows:
+        # Cancelled meetings and removed slots simply drop out of a re-run.
+        if row.meeting in problem.meeting_index and row.slot in problem.slot_index:
+            out[problem.meeting_index[row.meeting]] = (problem.slot_index[row.slot], row.table)
+    return out
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    previous: Result | Schedule | dict | None = None,
+    seed: int = 0,
+    phases: tuple[str, ...] | None = None,
+    explain: bool = True,
+) -> Result:
+    """Schedule `problem` and return a Result.
+
+    Objectives are optimised in order (`phases`, default: locked meetings kept, total weight,
+    shortfall below participants' targets, lowest meeting count, breaks, moved published
+    meetings); each phase keeps the value the previous ones reached. `previous` (an earlier
+    Result or Schedule) gives hints and the "moved" objective. With `workers=1` the same seed
+    gives the same schedule. When infeasible and `explain` is set, the result carries an
+    Explanation (minimal conflicting constraints, extra tables or slots needed).
+    """
+    if time_limit <= 0:
+        raise SolverError("time limit must be positive")
+    if workers < 1:
+        raise SolverError("workers must be at least 1")
+    started = time.monotonic()
+    deadline = started + time_limit
+    phases = DEFAULT_PHASES if phases is None else phases
+    prev = _previous_map(problem, previous)
+    for i, mt in enumerate(problem.meetings):
+        if mt.locked and i not in prev:
+            prev[i] = (problem.slot_index[mt.slot], mt.table)
+
+    model = ScheduleModel(problem, breaks="breaks" in phases)
+    if prev and "moved" in phases:
+        model.add_moves_term({i: t for i, (t, _) in prev.items()})
+    terms = [(name, *model.terms[name]) for name in phases if name in model.terms]
+    _hint(model, problem, prev)
+
+    solution: dict[int, int] | None = None
+    status = "optimal"
+    objective: dict[str, int] = {}
+    bound = gap = None
+    for k, (name, expr, sense) in enumerate(terms):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            status = "feasible" if solution is not None else "unknown"
+            break
+        later = len(terms) - k - 1
+        # Earlier phases matter more: give each most of what is left, keep a share for the rest.
+        budget = remaining if later == 0 else remaining * 0.7
+        if sense > 0:
+            model.m.maximize(expr)
+        else:
+            model.m.minimize(expr)
+        if name == "breaks" and workers >= 2 and sense < 0:
+            code, solution_k, value_k, bound_k = _race(model, expr, budget, seed)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                solution = solution_k
+                objective[name] = value_k
+                if k == 0:
+                    bound = bound_k
+                    gap = abs(bound - value_k) / max(1.0, abs(value_k))
+                if code != cp_model.OPTIMAL:
+                    status = "feasible"
+                model.m.add(expr <= value_k)
+                _hint_solution(model, solution)
+                if code != cp_model.OPTIMAL:
+                    break
+                continue
+        else:
+            solver = _solver(budget, workers, seed)
+            code = solver.solve(model.m)
+        if code == cp_model.INFEASIBLE or (code == cp_model.MODEL_INVALID):
+            if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug, not user input
+                raise SolverError(f"internal model error: {model.m.validate()}")
+            if solution is None:
+                result = Result(status="infeasible", seconds=time.monotonic() - started)
+                if explain:
+                    from .explain import explain_infeasible
+
+                    result.explanation = explain_infeasible(
+                        problem, time_limit=max(1.0, deadline - time.monotonic()), workers=workers
+                    )
+                result.seconds = time.monotonic() - started
+                return result
+            break
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            status = "feasible" if solution is not None else "unknown"
+            break
+        solution = model.solution(solver)
+        value = int(round(solver.objective_value))
+        objective[name] = value
+        if k == 0:
+            bound = solver.best_objective_bound
+            gap = abs(bound - value) / max(1.0, abs(value))
+        if code != cp_model.OPTIMAL:
+            status = "feasible"
+        # Keep what this phase reached and start the next from this solution.
+        model.m.add(expr >= value if sense > 0 else expr <= value)
+        _hint_solution(model, solution)
+        if code != cp_model.OPTIMAL:
+            break
+    if solution is None:
+        return Result(status="unknown", seconds=time.monotonic() - started)
+    return finish(problem, solution, status, objective, bound, gap, prev, started)
+
+
+def finish(
+    problem: Problem,
+    solution: dict[int, int],
+    status: str,
+    objective: dict[str, int],
+    bound: float | None,
+    gap: float | None,
+    prev: dict[int, tuple[int, str | None]],
+    started: float,
+) -> Result:
+    """Assign tables, count per participant and explain every candidate left out."""
+    from .explain import unplaced_reasons
+
+    tables = assign_tables(problem, solution, {i: tb for i, (_, tb) in prev.items()})
+    placed = [
+        PlacedMeeting(problem.meetings[i].id, problem.slots[t].id, tables[i])
+        for i, t in sorted(solution.items())
+    ]
+    counts = {p.id: 0 for p in problem.participants}
+    for i in solution:
+        counts[problem.meetings[i].a] += 1
+        counts[problem.meetings[i].b] += 1
+    result = Result(
+        status=status,
+        placed=placed,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        counts=counts,
+        breaks=participant_breaks(problem, solution),
+    )
+    result.unplaced = unplaced_reasons(problem, solution)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _hint_solution(model: ScheduleModel, solution: dict[int, int]) -> None:
+    model.m.clear_hints()
+    for (i, t), var in model.x.items():
+        model.m.add_hint(var, solution.get(i) == t)
+
+
+def _race(model: ScheduleModel, expr, budget: float, seed: int):
+    """Run the bound-driven race (race.py) on a copy of the model."""
+    upper = len(model.problem.participants) * len(model.problem.slots)
+    obj = model.m.new_int_var(0, upper, "race_objective")
+    model.m.add(obj == expr)
+    copy = model.m.clone()
+    copy.clear_hints()
+    copy.minimize(obj)
+    # Variables keep their indices in the copy, so the original handles read its answers.
+    out = race_minimize(copy, obj, list(model.x.values()), time_limit=budget, seed=seed)
+    if out.values is None:
+        return out.status, None, None, out.bound
+    solution = {i: t for (i, t), v in model.x.items() if out.values[v.index]}
+    return out.status, solution, out.value, out.bound
+
+
+def _solver(budget: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, budget)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    return solver
+
+
+def _hint(model: ScheduleModel, problem: Problem, prev: dict[int, tuple[int, str | None]]) -> None:
+    """Hint the previous schedule, or else the greedy one, so the first solution is good."""
+    if prev:
+        for i, (t, _) in prev.items():
+            if (i, t) in model.x:
+                model.m.add_hint(model.x[i, t], True)
+        return
+    if all(mt.required for mt in problem.meetings):
+        return  # greedy may leave required meetings out; a partial hint only misleads
+    for i, t in greedy(problem).items():
+        if (i, t) in model.x:
+            model.m.add_hint(model.x[i, t], True)
