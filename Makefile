@@ -21,9 +21,10 @@ install-test: $(BIN)/python
 # Debian's chromium (browser tests) and postgresql (the PostgreSQL pass), only when absent
 # and only when we may install system packages.
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh test
 
 demo: install
+	@bash scripts/system-deps.sh runtime
 	$(BIN)/matchmaker migrate --noinput
 	$(BIN)/matchmaker load_demo
 	@bash scripts/run-demo.sh $(HOST) $(PORT)

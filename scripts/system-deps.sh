@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Install Debian's chromium (browser tests) and postgresql (the PostgreSQL pass) when absent.
-# Only as root on Debian; otherwise say what is missing and let the tests decide.
+# Install the Debian packages Matchmaker needs when they are absent:
+#   runtime: Pango and fonts for WeasyPrint's PDFs
+#   test:    runtime + chromium (browser tests) + postgresql (the PostgreSQL pass)
+# Only as root on Debian; otherwise say what is missing.
 set -euo pipefail
+what="${1:-test}"
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+  have_pkg "$pkg" || missing+=("$pkg")
+done
+if [ "$what" = "test" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -15,5 +23,5 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "Missing system packages (install them to run every test): ${missing[*]}" >&2
+  echo "Missing system packages (install them): ${missing[*]}" >&2
 fi

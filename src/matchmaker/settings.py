@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "matchmaker.accounts",
     "matchmaker.directory",
     "matchmaker.events",
+    "matchmaker.meetings",
     "matchmaker.demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("matchmaker.accounts.urls")),
     path("directory/", include("matchmaker.directory.urls")),
     path("events/", include("matchmaker.events.urls")),
+    path("events/<slug:slug>/b2b/", include("matchmaker.meetings.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,394 @@
+"""Turn an event's B2B data into a solver problem, run it, preview and publish the result.
+
+Candidate ids say where a meeting comes from: "m<pk>" is an existing meeting (live-booked
+ones are fixed to their slot; published scheduler meetings are locked, kept unless
+impossible), "r<pk>" an accepted request not yet held.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matchmaker import solver
+from matchmaker.events.models import Event, Participant
+from matchmaker.meetings.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingRule,
+    MeetingSettings,
+    SchedulerRun,
+    Slot,
+    SlotBooking,
+    Table,
+    Unavailability,
+)
+from matchmaker.meetings.setup import allowed_pairs, settings_for
+
+ACCEPTED_WEIGHT = 2  # both sides said yes
+KEPT_WEIGHT = 3  # an existing meeting: dropping it costs more than not adding a new one
+
+
+def group_of(category_id: int) -> str:
+    return f"category-{category_id}"
+
+
+def build_problem(event: Event) -> solver.Problem:
+    """The solver problem for the event's current state."""
+    meeting_settings = settings_for(event)
+    online = meeting_settings.format == MeetingSettings.Format.ONLINE
+    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
+    if not slots:
+        raise solver.SolverError(_("Add a B2B session first: there are no slots to schedule."))
+    tables = [] if online else list(Table.objects.filter(event=event).order_by("number"))
+    participants = list(
+        Participant.objects.filter(event=event, status=Participant.Status.APPROVED).select_related(
+            "person", "category"
+        )
+    )
+    ids = {p.pk for p in participants}
+    unavailable: dict[int, list[str]] = {}
+    for participant_id, slot_id in Unavailability.objects.filter(
+        participant__event=event
+    ).values_list("participant_id", "slot_id"):
+        unavailable.setdefault(participant_id, []).append(str(slot_id))
+    rules = list(MeetingRule.objects.filter(event=event))
+    targets: dict[int | None, int] = {None: meeting_settings.min_meetings}
+    solver_rules = []
+    for rule in rules:
+        group = group_of(rule.category_id) if rule.category_id else None
+        if rule.kind == MeetingRule.Kind.MIN_MEETINGS:
+            targets[rule.category_id] = max(targets.get(rule.category_id, 0), rule.n)
+        elif rule.kind == MeetingRule.Kind.MIN_WITH_CATEGORY:
+            solver_rules.append(
+                solver.Rule(
+                    kind="min_with_group",
+                    n=rule.n,
+                    group=group,
+                    partner_group=group_of(rule.partner_category_id),
+                    name=str(rule),
+                )
+            )
+        else:
+            solver_rules.append(
+                solver.Rule(kind="max_in_row", n=rule.n, group=group, name=str(rule))
+            )
+    solver_participants = [
+        solver.Participant(
+            id=str(p.pk),
+            name=p.person.name,
+            unavailable=tuple(unavailable.get(p.pk, ())),
+            max_meetings=meeting_settings.max_meetings,
+            min_meetings=max(targets.get(None, 0), targets.get(p.category_id, 0)),
+            groups=(group_of(p.category_id),),
+        )
+        for p in participants
+    ]
+    candidates: list[solver.Meeting] = []
+    pairs_held: set[frozenset[int]] = set()
+    for m in Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED):
+        if m.a_id not in ids or m.b_id not in ids:
+            continue
+        pairs_held.add(frozenset((m.a_id, m.b_id)))
+        live = m.origin == Meeting.Origin.LIVE
+        candidates.append(
+            solver.Meeting(
+                id=f"m{m.pk}",
+                a=str(m.a_id),
+                b=str(m.b_id),
+                weight=KEPT_WEIGHT,
+                required=live,
+                fixed_slot=str(m.slot_id) if live else None,
+                locked=m.is_published and not live,
+                slot=str(m.slot_id) if (m.is_published and not live) else None,
+                table=str(m.table_id)
+                if (m.is_published and not live and m.table_id and not online)
+                else None,
+                online=online,
+            )
+        )
+    pairs = allowed_pairs(event)
+    categories = {p.pk: p.category_id for p in participants}
+    for r in MeetingRequest.objects.filter(event=event, status=MeetingRequest.Status.ACCEPTED):
+        key = frozenset((r.sender_id, r.receiver_id))
+        if r.sender_id not in ids or r.receiver_id not in ids or key in pairs_held:
+            continue
+        if pairs and (categories[r.sender_id], categories[r.receiver_id]) not in pairs:
+            continue
+        pairs_held.add(key)
+        candidates.append(
+            solver.Meeting(
+                id=f"r{r.pk}",
+                a=str(r.sender_id),
+                b=str(r.receiver_id),
+                weight=ACCEPTED_WEIGHT,
+                online=online,
+            )
+        )
+    return solver.Problem(
+        slots=[
+            solver.Slot(
+                id=str(s.pk),
+                session=str(s.session_id),
+                start=s.starts_at.isoformat(),
+                end=s.ends_at.isoformat(),
+            )
+            for s in slots
+        ],
+        tables=[
+            solver.Table(id=str(t.pk), host=str(t.host_id) if t.host_id in ids else None)
+            for t in tables
+        ],
+        participants=solver_participants,
+        meetings=candidates,
+        rules=solver_rules,
+    )
+
+
+def start_run(event: Event, user, time_limit: int = 30) -> SchedulerRun:
+    """Record a queued run and hand it to the task worker."""
+    from matchmaker.meetings.tasks import run_scheduler
+
+    run = SchedulerRun.objects.create(event=event, created_by=user, time_limit=time_limit)
+    run_scheduler.enqueue(run.pk)
+    return run
+
+
+def execute_run(run: SchedulerRun) -> SchedulerRun:
+    """Build the problem, solve it, store the result. Errors are stored, not raised."""
+    run.status = SchedulerRun.Status.RUNNING
+    run.progress = 10
+    run.save(update_fields=["status", "progress"])
+    try:
+        problem = build_problem(run.event)
+        run.problem = problem.to_dict()
+        run.progress = 30
+        run.save(update_fields=["problem", "progress"])
+        previous = _published_schedule(run.event)
+        result = solver.solve(problem, time_limit=run.time_limit, workers=2, previous=previous)
+        violations = solver.validate(problem, result.schedule)
+        if violations:
+            raise solver.SolverError("; ".join(v.message for v in violations))
+    except solver.SolverError as error:
+        run.status = SchedulerRun.Status.FAILED
+        run.message = str(error)
+    else:
+        run.result = result.to_dict()
+        run.status = SchedulerRun.Status.DONE
+        run.message = ""
+    run.progress = 100
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _published_schedule(event: Event) -> solver.Schedule | None:
+    placed = [
+        solver.PlacedMeeting(f"m{m.pk}", str(m.slot_id), str(m.table_id) if m.table_id else None)
+        for m in Meeting.objects.filter(
+            event=event, status=Meeting.Status.SCHEDULED, is_published=True
+        )
+    ]
+    return solver.Schedule(placed) if placed else None
+
+
+@dataclass
+class Preview:
+    """What a finished run would change, in words and numbers for the organiser."""
+
+    run: SchedulerRun
+    new: list[dict] = field(default_factory=list)
+    moved: list[dict] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)
+    kept: int = 0
+    unplaced: list[dict] = field(default_factory=list)
+    counts: list[tuple[Participant, int, int]] = field(
+        default_factory=list
+    )  # participant, meetings, target
+    under_booked: list[tuple[Participant, int, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.new) + len(self.moved) + self.kept
+
+    @property
+    def fairness(self) -> tuple[int, int]:
+        values = [c for _p, c, _t in self.counts]
+        return (min(values), max(values)) if values else (0, 0)
+
+
+def preview(run: SchedulerRun) -> Preview:
+    event = run.event
+    result = run.result or {}
+    out = Preview(run=run)
+    slots = {str(s.pk): s for s in Slot.objects.filter(event=event).select_related("session")}
+    tables = {str(t.pk): t for t in Table.objects.filter(event=event)}
+    participants = {
+        str(p.pk): p
+        for p in Participant.objects.filter(event=event).select_related(
+            "person__organisation", "category"
+        )
+    }
+    existing = {
+        f"m{m.pk}": m
+        for m in Meeting.objects.filter(
+            event=event, status=Meeting.Status.SCHEDULED
+        ).select_related("slot", "table")
+    }
+    requests = {
+        f"r{r.pk}": r
+        for r in MeetingRequest.objects.filter(event=event).select_related(
+            "sender__person", "receiver__person"
+        )
+    }
+    placed_ids = set()
+    for row in result.get("meetings", []):
+        mid, slot, table = row["meeting"], slots.get(row["slot"]), tables.get(row["table"] or "")
+        placed_ids.add(mid)
+        if mid in existing:
+            m = existing[mid]
+            if str(m.slot_id) != row["slot"] or (
+                m.table_id and str(m.table_id) != (row["table"] or "")
+            ):
+                out.moved.append({"meeting": m, "slot": slot, "table": table})
+            else:
+                out.kept += 1
+        elif mid in requests:
+            r = requests[mid]
+            out.new.append(
+                {"a": r.sender, "b": r.receiver, "slot": slot, "table": table, "request": r}
+            )
+    for mid, m in existing.items():
+        if mid not in placed_ids:
+            out.dropped.append({"meeting": m})
+    for row in result.get("unplaced", []):
+        source = requests.get(row["meeting"]) or existing.get(row["meeting"])
+        if source is None:
+            continue
+        a, b = (
+            (source.sender, source.receiver)
+            if isinstance(source, MeetingRequest)
+            else (source.a, source.b)
+        )
+        out.unplaced.append({"a": a, "b": b, "reason": row["reason"]})
+    targets = {
+        p["id"]: p.get("min_meetings", 0) for p in (run.problem or {}).get("participants", [])
+    }
+    counts = result.get("counts", {})
+    for pid, target in targets.items():
+        participant = participants.get(pid)
+        if participant is None:
+            continue
+        out.counts.append((participant, counts.get(pid, 0), target))
+    out.counts.sort(key=lambda row: (row[1], row[0].person.name))
+    out.under_booked = [row for row in out.counts if row[1] < row[2]]
+    return out
+
+
+class PublishError(Exception):
+    pass
+
+
+@transaction.atomic
+def publish(run: SchedulerRun) -> dict[str, int]:
+    """Make a finished run the event's schedule. Returns counts of new, moved, dropped."""
+    run = SchedulerRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != SchedulerRun.Status.DONE:
+        raise PublishError(_("Only a finished run that has not been published can be published."))
+    latest = SchedulerRun.objects.filter(
+        event=run.event, status=SchedulerRun.Status.PUBLISHED
+    ).first()
+    if latest and latest.created_at > run.created_at:
+        raise PublishError(_("A newer run has been published since; run the scheduler again."))
+    view = preview(run)
+    # the state must still be the one the run saw; otherwise re-run
+    problem_ids = {m["id"] for m in run.problem["meetings"]}
+    current_ids = {m.id for m in build_problem(run.event).meetings}
+    if problem_ids != current_ids:
+        raise PublishError(
+            _("Meetings or requests changed since this run; run the scheduler again.")
+        )
+    for row in view.dropped:
+        m = row["meeting"]
+        m.status = Meeting.Status.CANCELLED
+        m.sequence += 1
+        m.save(update_fields=["status", "sequence", "updated_at"])
+        m.bookings.all().delete()
+    # moves: free every moved meeting's bookings first so swaps do not collide
+    for row in view.moved:
+        row["meeting"].bookings.all().delete()
+        Meeting.objects.filter(pk=row["meeting"].pk).update(table=None)
+    for row in view.moved:
+        m = row["meeting"]
+        m.slot, m.table = row["slot"], row["table"]
+        m.sequence += 1
+        m.is_published = True
+        m.save(update_fields=["slot", "table", "sequence", "is_published", "updated_at"])
+        SlotBooking.objects.bulk_create(
+            [
+                SlotBooking(slot=m.slot, participant_id=m.a_id, meeting=m),
+                SlotBooking(slot=m.slot, participant_id=m.b_id, meeting=m),
+            ]
+        )
+    online = settings_for(run.event).format == MeetingSettings.Format.ONLINE
+    for row in view.new:
+        m = Meeting.objects.create(
+            event=run.event,
+            a=row["a"],
+            b=row["b"],
+            slot=row["slot"],
+            table=row["table"],
+            online=online,
+            origin=Meeting.Origin.SCHEDULER,
+            request=row["request"],
+            is_published=True,
+        )
+        SlotBooking.objects.bulk_create(
+            [
+                SlotBooking(slot=m.slot, participant=m.a, meeting=m),
+                SlotBooking(slot=m.slot, participant=m.b, meeting=m),
+            ]
+        )
+    Meeting.objects.filter(
+        event=run.event, status=Meeting.Status.SCHEDULED, is_published=False
+    ).update(is_published=True)
+    SchedulerRun.objects.filter(event=run.event, status=SchedulerRun.Status.DONE).exclude(
+        pk=run.pk
+    ).update(status=SchedulerRun.Status.DISCARDED)
+    run.status = SchedulerRun.Status.PUBLISHED
+    run.save(update_fields=["status"])
+    return {
+        "new": len(view.new),
+        "moved": len(view.moved),
+        "dropped": len(view.dropped),
+        "kept": view.kept,
+    }
+
+
+def meetings_per_participant(event: Event) -> Counter:
+    counts: Counter = Counter()
+    for a, b in Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED).values_list(
+        "a_id", "b_id"
+    ):
+        counts[a] += 1
+        counts[b] += 1
+    return counts
+
+
+def check_schedule_after_change(event: Event) -> list[str]:
+    """Validate the event's current meetings against every hard constraint, by name."""
+    problem = build_problem(event)
+    placed = [
+        solver.PlacedMeeting(f"m{m.pk}", str(m.slot_id), str(m.table_id) if m.table_id else None)
+        for m in Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED)
+    ]
+    return [v.message for v in solver.validate(problem, solver.Schedule(placed))]
+
+
+def participant_meetings_q(participant: Participant) -> Q:
+    return Q(a=participant) | Q(b=participant)

@@ -1,0 +1,3 @@
+"""Agenda, calendar and printable exports (participant agenda, ICS, feed, table plans)."""
+
+urlpatterns: list = []

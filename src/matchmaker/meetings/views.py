@@ -1,0 +1,270 @@
+"""Participant B2B views. Every view is for approved participants of the event only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matchmaker.events.models import Participant
+from matchmaker.meetings import booking
+from matchmaker.meetings.forms import AcceptForm, RequestForm
+from matchmaker.meetings.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingSettings,
+    Slot,
+    Unavailability,
+)
+from matchmaker.meetings.permissions import participant_required
+from matchmaker.meetings.setup import allowed_pairs, settings_for
+
+
+def _live(meeting_settings: MeetingSettings) -> bool:
+    return meeting_settings.mode in (MeetingSettings.Mode.LIVE, MeetingSettings.Mode.BOTH)
+
+
+@participant_required
+@require_GET
+def partners(request: HttpRequest, event, me: Participant) -> HttpResponse:
+    """Approved participants of this event: everyone they may meet, searchable."""
+    pairs = allowed_pairs(event)
+    others = (
+        Participant.objects.filter(event=event, status=Participant.Status.APPROVED)
+        .exclude(pk=me.pk)
+        .select_related("person__organisation", "category")
+    )
+    if pairs:
+        others = others.filter(category_id__in=[b for a, b in pairs if a == me.category_id])
+    q = request.GET.get("q", "").strip()
+    if q:
+        for term in q.split():
+            others = others.filter(
+                Q(person__name__icontains=term)
+                | Q(person__organisation__name__icontains=term)
+                | Q(person__organisation__description__icontains=term)
+                | Q(person__organisation__competences__icontains=term)
+            )
+    category = request.GET.get("category", "")
+    if category.isdigit():
+        others = others.filter(category_id=int(category))
+    page = Paginator(others.order_by("person__name", "pk"), 30).get_page(request.GET.get("page"))
+    open_with = set()
+    for s, r in MeetingRequest.objects.filter(
+        Q(sender=me) | Q(receiver=me), status__in=booking.OPEN_REQUEST
+    ).values_list("sender_id", "receiver_id"):
+        open_with |= {s, r}
+    return render(
+        request,
+        "meetings/partners.html",
+        {
+            "event": event,
+            "me": me,
+            "page": page,
+            "q": q,
+            "category": category,
+            "categories": event.categories.all(),
+            "open_with": open_with,
+            "recommendations": _recommendations(event, me),
+        },
+    )
+
+
+def _recommendations(event, me):
+    """Recommended partners with reasons, when the matching service is available."""
+    try:
+        from matchmaker.meetings.recommend import recommendations_for
+    except ImportError:
+        return []
+    return recommendations_for(event, me, k=6)
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def request_meeting(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
+    """Ask another approved participant of this event for a meeting."""
+    other = get_object_or_404(
+        Participant.objects.select_related("person__organisation", "category"),
+        pk=pk,
+        event=event,
+        status=Participant.Status.APPROVED,
+    )
+    meeting_settings = settings_for(event)
+    live = _live(meeting_settings)
+    slots = booking.free_slots(me, other) if live and me.pk != other.pk else []
+    form = RequestForm(request.POST or None, slots=slots, live=live)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking.send_request(
+                me, other, form.cleaned_data["message"], form.cleaned_data.get("slot")
+            )
+        except booking.BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Your request has been sent to %(name)s.") % {"name": other.person.name}
+            )
+            return redirect("meetings:requests", slug=event.slug)
+    return render(
+        request,
+        "meetings/request.html",
+        {"event": event, "other": other, "form": form, "live": live},
+    )
+
+
+@participant_required
+@require_GET
+def my_requests(request: HttpRequest, event, me: Participant) -> HttpResponse:
+    """The participant's own requests and meetings."""
+    booking.expire_requests(event)
+    meeting_settings = settings_for(event)
+    incoming = list(
+        MeetingRequest.objects.filter(
+            receiver=me, status=MeetingRequest.Status.PENDING
+        ).select_related("sender__person__organisation", "proposed_slot__session")
+    )
+    live = _live(meeting_settings)
+    accept_forms = [
+        (
+            r,
+            AcceptForm(
+                slots=booking.free_slots(me, r.sender) if live else [],
+                initial={"slot": r.proposed_slot_id},
+            ),
+        )
+        for r in incoming
+    ]
+    outgoing = MeetingRequest.objects.filter(sender=me).select_related(
+        "receiver__person__organisation", "proposed_slot"
+    )
+    meetings = (
+        Meeting.objects.filter(
+            Q(a=me) | Q(b=me), status=Meeting.Status.SCHEDULED, is_published=True
+        )
+        .select_related(
+            "slot__session", "table", "a__person__organisation", "b__person__organisation"
+        )
+        .order_by("slot__starts_at")
+    )
+    return render(
+        request,
+        "meetings/requests.html",
+        {
+            "event": event,
+            "me": me,
+            "accept_forms": accept_forms,
+            "outgoing": outgoing,
+            "meetings": meetings,
+            "live": live,
+            "answered": MeetingRequest.objects.filter(receiver=me)
+            .exclude(status=MeetingRequest.Status.PENDING)
+            .select_related("sender__person__organisation"),
+        },
+    )
+
+
+def _request_for(me: Participant, pk: int) -> MeetingRequest:
+    return get_object_or_404(
+        MeetingRequest.objects.select_related(
+            "sender__person", "receiver__person", "proposed_slot"
+        ),
+        Q(sender=me) | Q(receiver=me),
+        pk=pk,
+    )
+
+
+@participant_required
+@require_POST
+def accept(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
+    """The receiver of a request accepts it, optionally at a slot both share."""
+    meeting_request = _request_for(me, pk)
+    live = _live(settings_for(event))
+    form = AcceptForm(
+        request.POST, slots=booking.free_slots(me, meeting_request.sender) if live else []
+    )
+    if not form.is_valid():
+        messages.error(request, _("This slot is no longer free for both of you; pick another one."))
+        return redirect("meetings:requests", slug=event.slug)
+    try:
+        meeting = booking.accept_request(meeting_request, me, form.cleaned_data.get("slot"))
+    except booking.BookingError as error:
+        messages.error(request, str(error))
+    else:
+        if meeting:
+            messages.success(request, _("Meeting booked."))
+        else:
+            messages.success(request, _("Accepted. The organisers will schedule the meeting."))
+    return redirect("meetings:requests", slug=event.slug)
+
+
+@participant_required
+@require_POST
+def decline(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
+    """The receiver declines."""
+    try:
+        booking.decline_request(_request_for(me, pk), me)
+    except booking.BookingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Request declined."))
+    return redirect("meetings:requests", slug=event.slug)
+
+
+@participant_required
+@require_POST
+def cancel_request(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
+    """The sender withdraws a request."""
+    try:
+        booking.cancel_request(_request_for(me, pk), me)
+    except booking.BookingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Request withdrawn."))
+    return redirect("meetings:requests", slug=event.slug)
+
+
+@participant_required
+@require_POST
+def cancel_meeting(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
+    """Either side of a meeting cancels it."""
+    meeting = get_object_or_404(Meeting, Q(a=me) | Q(b=me), pk=pk, event=event)
+    try:
+        booking.cancel_meeting(meeting, me)
+    except booking.BookingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Meeting cancelled."))
+    return redirect("meetings:requests", slug=event.slug)
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def availability(request: HttpRequest, event, me: Participant) -> HttpResponse:
+    """The participant marks the slots they cannot meet in."""
+    slots = list(Slot.objects.filter(event=event).select_related("session"))
+    booked = booking.busy_slot_ids(me) - set(
+        Unavailability.objects.filter(participant=me).values_list("slot_id", flat=True)
+    )
+    if request.method == "POST":
+        try:
+            chosen = {int(v) for v in request.POST.getlist("unavailable")}
+            booking.set_unavailable(me, chosen)
+        except ValueError:
+            messages.error(request, _("Some of these slots are not part of the event."))
+        except booking.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your availability has been saved."))
+            return redirect("meetings:availability", slug=event.slug)
+    unavailable = set(
+        Unavailability.objects.filter(participant=me).values_list("slot_id", flat=True)
+    )
+    return render(
+        request,
+        "meetings/availability.html",
+        {"event": event, "slots": slots, "unavailable": unavailable, "booked": booked},
+    )
