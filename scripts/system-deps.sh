@@ -2,6 +2,7 @@
 # Install the Debian packages Matchmaker needs when they are absent:
 #   runtime: Pango and fonts for WeasyPrint's PDFs
 #   test:    runtime + chromium (browser tests) + postgresql (the PostgreSQL pass)
+#            + poppler-utils (pdftotext reads the PDFs back in tests)
 # Only as root on Debian; otherwise say what is missing.
 set -euo pipefail
 what="${1:-test}"
@@ -13,6 +14,7 @@ done
 if [ "$what" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
