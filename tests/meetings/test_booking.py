@@ -46,7 +46,7 @@ def test_free_slots_leave_out_busy_unavailable_and_full_slots(b2b):
     d = b2b.delegates
     booking.book(d[0], d[1], b2b.slots[0], origin="live")
     Unavailability.objects.create(participant=b2b.hosts[0], slot=b2b.slots[1])
-    for i, (a, b) in enumerate([(d[2], d[3]), (b2b.hosts[1], b2b.f4e), (b2b.hosts[0], d[1])]):
+    for a, b in [(d[2], d[3]), (b2b.hosts[1], b2b.f4e), (b2b.hosts[0], d[1])]:
         booking.book(a, b, b2b.slots[2], origin="live")
     free = booking.free_slots(d[0], b2b.hosts[0])
     assert free == [b2b.slots[3], b2b.slots[4]]

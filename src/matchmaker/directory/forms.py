@@ -6,7 +6,7 @@ from django_countries import countries
 
 from matchmaker.core.forms import HttpsURLField
 from matchmaker.directory.models import MarketplaceItem, Organisation, Sector
-from matchmaker.directory.taxonomy import LANGUAGES
+from matchmaker.directory.taxonomy import translated_languages
 
 
 class SectorChoiceField(forms.ModelMultipleChoiceField):
@@ -23,7 +23,10 @@ class SectorChoiceField(forms.ModelMultipleChoiceField):
 class OrganisationForm(forms.ModelForm):
     sectors = SectorChoiceField(queryset=Sector.objects.all(), required=False, label=_("Sectors"))
     languages = forms.MultipleChoiceField(
-        choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple, label=_("Languages")
+        choices=translated_languages,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Languages"),
     )
 
     class Meta:

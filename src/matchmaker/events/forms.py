@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaker.core.forms import HttpsURLField
 from matchmaker.core.timezones import timezone_choices
-from matchmaker.directory.taxonomy import LANGUAGES
+from matchmaker.directory.taxonomy import translated_languages
 from matchmaker.events.models import (
     Event,
     Participant,
@@ -29,7 +29,10 @@ class DateTimeInput(forms.DateTimeInput):
 
 class EventForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple, label=_("Languages")
+        choices=translated_languages,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Languages"),
     )
 
     class Meta:

@@ -258,6 +258,14 @@ def book(
     _check_pair(a, b)
     _check_slot(a.event, slot)
     meeting_settings = settings_for(a.event)
+    with transaction.atomic():
+        # Lock both participants (in id order, so two bookings cannot deadlock): the meeting
+        # limit is then checked and used by one booking at a time.
+        list(Participant.objects.select_for_update().filter(pk__in=[a.pk, b.pk]).order_by("pk"))
+        return _book_locked(a, b, slot, meeting_settings, origin, request, table, published)
+
+
+def _book_locked(a, b, slot, meeting_settings, origin, request, table, published) -> Meeting:
     for p in (a, b):
         if Unavailability.objects.filter(participant=p, slot=slot).exists():
             raise BookingError(
