@@ -14,11 +14,14 @@ the race uses two.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+
+_DEBUG = bool(os.environ.get("MATCHMAKER_SOLVER_DEBUG"))
 
 
 @dataclass
@@ -98,7 +101,9 @@ def race_minimize(
             k = bound
         trial = model.clone()
         trial.clear_objective()
-        trial.add(trial.get_int_var_from_proto_index(objective.index) <= k)
+        free_try = attempt == 1 and best is None
+        if not free_try:
+            trial.add(trial.get_int_var_from_proto_index(objective.index) <= k)
         sat = cp_model.CpSolver()
         sat.parameters.num_workers = 1
         sat.parameters.linearization_level = 0
@@ -108,12 +113,26 @@ def race_minimize(
         sat.parameters.max_time_in_seconds = max(
             0.05, min(deadline - time.monotonic(), 2.0 + attempt)
         )
+        if free_try:
+            # Second try: any schedule at all, so a hard bound never leaves us empty-handed.
+            sat.parameters.max_time_in_seconds = min(sat.parameters.max_time_in_seconds, 1.5)
         code = sat.solve(trial)
+        if _DEBUG:
+            print(
+                f"race: k={k} bound={state['bound']} -> {sat.status_name(code)} {sat.wall_time:.1f}s"
+            )
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = sat.value(objective)
             record({v.index: sat.boolean_value(v) for v in watched}, value)
-            core.stop_search()
-            break
+            if free_try:
+                continue
+            if value <= state["bound"]:
+                core.stop_search()
+                break
+            k = state["bound"]
+            continue
+        if free_try:
+            continue
         if code == cp_model.INFEASIBLE:
             on_bound(k + 1)
             k += 1
