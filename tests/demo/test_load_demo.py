@@ -43,3 +43,29 @@ def test_demo_logins_work(client):
         "matchmaker.demo.services", fromlist=["x"]
     ).demo_logins():
         assert client.login(username=email, password=password)
+
+
+@pytest.mark.django_db
+def test_demo_has_a_published_schedule_that_keeps_the_mission_rules():
+    from collections import Counter
+
+    from matchmaker.meetings.models import Meeting
+
+    call_command("load_demo", stdout=StringIO())
+    event = Event.objects.get(slug=iter_mission.SLUG)
+    assert [s.name for s in event.b2b_sessions.all()] == ["B2B session 1", "B2B session 2"]
+    meetings = Meeting.objects.filter(event=event, status="scheduled").select_related(
+        "a__category", "b__category"
+    )
+    assert meetings.count() >= 50
+    assert all(m.is_published for m in meetings)
+    total, with_f4e = Counter(), Counter()
+    for m in meetings:
+        for me, other in ((m.a, m.b), (m.b, m.a)):
+            total[me.pk] += 1
+            with_f4e[me.pk] += other.category.name == "Fusion for Energy"
+    delegates = event.participants.filter(category__name="Delegation member")
+    assert min(total[d.pk] for d in delegates) >= 4
+    assert min(with_f4e[d.pk] for d in delegates) >= 1
+    # hosts stay at their own table
+    assert all(m.table.host_id in (m.a_id, m.b_id) for m in meetings)

@@ -137,6 +137,7 @@ def load_iter_mission(reset: bool = False) -> Event:
                     "status": Participant.Status.APPROVED,
                 },
             )
+    load_iter_b2b(event)
     return event
 
 
@@ -159,3 +160,75 @@ def ensure_admin() -> None:
         User.objects.create_superuser(
             email="admin@demo.matchmaker.test", password=DEMO_PASSWORD, name="Demo Admin"
         )
+
+
+def load_iter_b2b(event: Event) -> dict[str, int]:
+    """Sessions, tables at the hosts, requests, the rules, and a published schedule."""
+    import datetime as dt
+
+    from matchmaker.demo.scenarios import iter_mission as s
+    from matchmaker.meetings import booking, scheduling, setup
+    from matchmaker.meetings.models import B2BSession, MeetingRule, MeetingSettings
+
+    if event.b2b_sessions.exists():
+        return {}
+    MeetingSettings.objects.update_or_create(event=event, defaults=s.B2B_SETTINGS)
+    for spec in s.B2B_SESSIONS:
+        setup.save_session(
+            B2BSession(
+                event=event,
+                name=spec["name"],
+                date=event.start_date + dt.timedelta(days=spec["day"] - 1),
+                start_time=dt.time.fromisoformat(spec["start"]),
+                end_time=dt.time.fromisoformat(spec["end"]),
+                slot_minutes=spec["slot_minutes"],
+                pauses=spec["pauses"],
+            )
+        )
+    categories = {c.name: c for c in event.categories.all()}
+    by_key = {c["key"]: categories[c["name"]] for c in s.CATEGORIES}
+    setup.set_allowed_pairs(event, [(by_key[a], by_key[b]) for a, b in s.B2B_PAIRS])
+    for rule in s.B2B_RULES:
+        MeetingRule.objects.create(
+            event=event,
+            kind=rule["kind"],
+            n=rule["n"],
+            category=by_key.get(rule["category"]),
+            partner_category=by_key.get(rule["partner"]),
+        )
+    people = {
+        key: list(event.participants.filter(category=cat).order_by("pk"))
+        for key, cat in by_key.items()
+    }
+    hosts = people["iter"] + people["procurement"] + people["f4e"] + people["french"]
+    setup.set_table_count(event, len(hosts))
+    for table, host in zip(event.tables.order_by("number"), hosts, strict=True):
+        table.host = host
+        table.save(update_fields=["host"])
+    # every delegate asks five hosts: one of Fusion for Energy, two ITER engineers, one
+    # procurement officer and one French company; nearly all say yes
+    delegates = people["delegate"]
+    slots = list(event.slots.order_by("starts_at"))
+    for i, delegate in enumerate(delegates):
+        wanted = [
+            people["f4e"][i % len(people["f4e"])],
+            people["iter"][i % len(people["iter"])],
+            people["iter"][(i + 1) % len(people["iter"])],
+            people["procurement"][i % len(people["procurement"])],
+            people["french"][i % len(people["french"])],
+        ]
+        for j, host in enumerate(wanted):
+            request = booking.send_request(
+                delegate, host, f"{delegate.person.organisation.name} would like to meet you."
+            )
+            if (i + j) % 13 == 12:
+                continue  # left unanswered, to show pending requests
+            booking.accept_request(request, host)
+    # two delegates travel in late and miss the first two slots
+    for delegate in delegates[:2]:
+        booking.set_unavailable(delegate, {slots[0].pk, slots[1].pk})
+    from matchmaker.meetings.models import SchedulerRun
+
+    run = SchedulerRun.objects.create(event=event, time_limit=5)
+    scheduling.execute_run(run)
+    return scheduling.publish(run)

@@ -551,3 +551,43 @@ PEOPLE = [
 
 ORGANISER_EMAIL = "organiser@demo.matchmaker.test"
 PARTICIPANT_EMAIL = "delegate@demo.matchmaker.test"
+
+# B2B matchmaking: two sessions on day 1, hosts at fixed tables, the mission's guarantee.
+B2B_SESSIONS = [
+    {
+        "name": "B2B session 1",
+        "day": 1,
+        "start": "13:30",
+        "end": "15:30",
+        "slot_minutes": 20,
+        "pauses": "",
+    },
+    {
+        "name": "B2B session 2",
+        "day": 1,
+        "start": "15:45",
+        "end": "17:45",
+        "slot_minutes": 20,
+        "pauses": "",
+    },
+]
+B2B_SETTINGS = {
+    "mode": "both",
+    "format": "on_site",
+    "max_requests_sent": 8,
+    "max_requests_received": 12,
+    "max_meetings": 8,
+    "request_expiry_days": 5,
+}
+# delegates meet the hosts; hosts do not meet each other
+B2B_PAIRS = [
+    ("delegate", "iter"),
+    ("delegate", "procurement"),
+    ("delegate", "f4e"),
+    ("delegate", "french"),
+]
+B2B_RULES = [
+    {"kind": "min_meetings", "n": 4, "category": "delegate", "partner": None},
+    {"kind": "min_with_group", "n": 1, "category": "delegate", "partner": "f4e"},
+    {"kind": "max_in_row", "n": 4, "category": None, "partner": None},
+]
