@@ -1,0 +1,87 @@
+"""The organiser's and the participant's B2B journeys in a real browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from matchmaker.meetings import booking, setup
+from matchmaker.meetings.models import B2BSession, Meeting
+from tests.factories import (
+    PASSWORD,
+    CategoryFactory,
+    EventFactory,
+    ParticipantFactory,
+    PersonFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def person(event, category, name, email):
+    user = UserFactory(name=name, email=email, time_zone="Europe/Warsaw")
+    return ParticipantFactory(
+        event=event, category=category, person=PersonFactory(name=name, user=user, email=email)
+    )
+
+
+@pytest.fixture
+def event():
+    event = EventFactory(
+        slug="brokerage",
+        name="Brokerage Lyon",
+        time_zone="Europe/Paris",
+        start_date=dt.date(2027, 4, 16),
+        end_date=dt.date(2027, 4, 16),
+    )
+    organiser = UserFactory(email="org@example.org", name="Olga Organiser")
+    TeamMemberFactory(event=event, user=organiser)
+    category = CategoryFactory(event=event, name="Company")
+    setup.save_session(
+        B2BSession(
+            event=event,
+            name="Morning",
+            date=event.start_date,
+            start_time=dt.time(9),
+            end_time=dt.time(10),
+        )
+    )
+    setup.set_table_count(event, 2)
+    return event, category
+
+
+def log_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
+def test_organiser_runs_the_scheduler_previews_and_publishes(page, event):
+    event, category = event
+    a = person(event, category, "Anna Nowak", "anna@example.org")
+    b = person(event, category, "Bruno Petit", "bruno@example.org")
+    c = person(event, category, "Carla Rossi", "carla@example.org")
+    for sender, receiver in ((a, b), (a, c), (b, c)):
+        booking.accept_request(booking.send_request(sender, receiver), receiver)
+
+    log_in(page, "org@example.org")
+    page.goto("/events/brokerage/b2b/manage/")
+    page.get_by_label("Time limit (seconds)").fill("5")
+    page.get_by_role("button", name="Run the scheduler").click()
+    page.wait_for_url("**/b2b/manage/runs/*/")
+    page.wait_for_selector("text=Publish this schedule")
+    assert page.locator(".run-status").inner_text() == "Done"
+    assert page.get_by_text("3 meetings in this schedule").is_visible()
+    assert page.get_by_text("Every request is placed.").is_visible()
+    page.get_by_role("button", name="Publish this schedule").click()
+    page.wait_for_url("**/b2b/manage/")
+    assert (
+        page.locator(".message").first.inner_text()
+        == "Published: 3 new, 0 moved, 0 cancelled, 0 unchanged."
+    )
+    assert Meeting.objects.filter(is_published=True, status="scheduled").count() == 3
