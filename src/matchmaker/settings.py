@@ -118,12 +118,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = envstr("MATCHMAKER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every message is stored in the outbox (core.OutboxMessage) and sent by a task through the
+# delivery backend, with retries; MATCHMAKER_EMAIL_BACKEND chooses the delivery backend.
+EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
+MATCHMAKER_EMAIL_DELIVERY_BACKEND = envstr(
+    "MATCHMAKER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_HOST = envstr("MATCHMAKER_EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("MATCHMAKER_EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("MATCHMAKER_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = envstr("MATCHMAKER_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = envbool("MATCHMAKER_EMAIL_TLS", False)
+# seconds: a hung SMTP server must not hold a task worker for ever
+EMAIL_TIMEOUT = envint("MATCHMAKER_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = envstr("MATCHMAKER_FROM_EMAIL", "Matchmaker <noreply@localhost>")
 
 TASKS = {

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from matchmaker.meetings import views, views_organiser
+from matchmaker.meetings import views, views_organiser, views_outbox
 
 app_name = "meetings"
 
@@ -43,5 +43,6 @@ urlpatterns = [
         views_organiser.no_show,
         name="no_show",
     ),
+    path("manage/outbox/", views_outbox.outbox, name="outbox"),
     path("", include("matchmaker.meetings.urls_agenda")),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaker.events.models import Participant
-from matchmaker.meetings import booking
+from matchmaker.meetings import booking, notifications
 from matchmaker.meetings.forms import AcceptForm, RequestForm
 from matchmaker.meetings.models import (
     Meeting,
@@ -99,12 +99,13 @@ def request_meeting(request: HttpRequest, event, me: Participant, pk: int) -> Ht
     form = RequestForm(request.POST or None, slots=slots, live=live)
     if request.method == "POST" and form.is_valid():
         try:
-            booking.send_request(
+            sent = booking.send_request(
                 me, other, form.cleaned_data["message"], form.cleaned_data.get("slot")
             )
         except booking.BookingError as error:
             form.add_error(None, str(error))
         else:
+            notifications.request_received(sent)
             messages.success(
                 request, _("Your request has been sent to %(name)s.") % {"name": other.person.name}
             )
@@ -194,6 +195,7 @@ def accept(request: HttpRequest, event, me: Participant, pk: int) -> HttpRespons
     except booking.BookingError as error:
         messages.error(request, str(error))
     else:
+        notifications.request_accepted(meeting_request, meeting)
         if meeting:
             messages.success(request, _("Meeting booked."))
         else:
@@ -205,11 +207,13 @@ def accept(request: HttpRequest, event, me: Participant, pk: int) -> HttpRespons
 @require_POST
 def decline(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
     """The receiver declines."""
+    meeting_request = _request_for(me, pk)
     try:
-        booking.decline_request(_request_for(me, pk), me)
+        booking.decline_request(meeting_request, me)
     except booking.BookingError as error:
         messages.error(request, str(error))
     else:
+        notifications.request_declined(meeting_request)
         messages.success(request, _("Request declined."))
     return redirect("meetings:requests", slug=event.slug)
 
@@ -237,6 +241,7 @@ def cancel_meeting(request: HttpRequest, event, me: Participant, pk: int) -> Htt
     except booking.BookingError as error:
         messages.error(request, str(error))
     else:
+        notifications.meeting_cancelled(meeting, me)
         messages.success(request, _("Meeting cancelled."))
     return redirect("meetings:requests", slug=event.slug)
 
