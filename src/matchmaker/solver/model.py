@@ -171,7 +171,7 @@ class ScheduleModel:
         for (i, t), var in self.x.items():
             if p.needs_table(p.meetings[i]):
                 by_slot[t].append(var)
-        for t, xs in by_slot.items():
+        for xs in by_slot.values():
             if len(xs) <= shared:
                 continue
             cap = shared if extra is None else shared + extra
@@ -219,7 +219,7 @@ class ScheduleModel:
                 self.m.add_bool_or(xs).only_enforce_if(bv)
                 busy.append(bv)
             present = [b for b in busy if b is not None]
-            if always == len(mine):
+            if always == len(mine) and self.relax is None:
                 # Implied: a participant is busy in exactly as many slots as it has meetings.
                 self.m.add(sum(present) == always)
             # JAIR-style hole ends: a hole ends at t when t is busy, t-1 idle and some earlier

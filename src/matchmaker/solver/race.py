@@ -111,7 +111,7 @@ def race_minimize(
         attempt += 1
         # Short slices: when the core side raises the bound, the next try starts there.
         sat.parameters.max_time_in_seconds = max(
-            0.05, min(deadline - time.monotonic(), 2.0 + attempt)
+            0.05, min(deadline - time.monotonic(), 2.0 + min(attempt, 3))
         )
         if free_try:
             # Second try: any schedule at all, so a hard bound never leaves us empty-handed.
@@ -136,9 +136,12 @@ def race_minimize(
         if code == cp_model.INFEASIBLE:
             on_bound(k + 1)
             k += 1
-        elif state["best"] is None and time.monotonic() < deadline - 1.0:
-            # Stuck at k and nothing found yet: aim one higher to get a schedule at all.
+        elif state["best"] is None or state["best"] > k + 1:
+            # Stuck at k: aim one higher for a better schedule, then come back to the bound
+            # (the loop resets k to the bound after a success).
             k += 1
+        else:
+            k = state["bound"]
     core.stop_search()
     thread.join()
     with lock:
