@@ -46,6 +46,7 @@ lint: install-test
 	$(BIN)/lint-imports
 
 bench: install-test
+	$(BIN)/pip install -q -e ".[bench]"
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
 
 clean:

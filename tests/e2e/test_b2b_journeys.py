@@ -85,3 +85,46 @@ def test_organiser_runs_the_scheduler_previews_and_publishes(page, event):
         == "Published: 3 new, 0 moved, 0 cancelled, 0 unchanged."
     )
     assert Meeting.objects.filter(is_published=True, status="scheduled").count() == 3
+
+
+def test_participant_requests_partner_accepts_and_the_agenda_downloads_as_ics(page, event):
+    from icalendar import Calendar
+
+    event, category = event
+    anna = person(event, category, "Anna Nowak", "anna@example.org")
+    person(event, category, "Bruno Petit", "bruno@example.org")
+
+    log_in(page, "anna@example.org")
+    page.goto("/events/brokerage/b2b/")
+    page.locator(".card", has_text="Bruno Petit").get_by_role(
+        "link", name="Request a meeting"
+    ).click()
+    page.get_by_label("Message").fill("Shall we talk about sensors?")
+    # Warsaw and Paris share an offset: the second slot of the morning is 09:20 for Anna
+    page.get_by_label("Proposed slot").select_option(label="Morning: Fri 16 Apr 09:20–09:40")
+    page.get_by_role("button", name="Send request").click()
+    page.wait_for_url("**/b2b/requests/")
+    assert (
+        page.locator(".message").first.inner_text() == "Your request has been sent to Bruno Petit."
+    )
+
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, "bruno@example.org")
+    page.goto("/events/brokerage/b2b/requests/")
+    card = page.locator(".card", has_text="Anna Nowak")
+    assert card.locator("blockquote").inner_text() == "Shall we talk about sensors?"
+    card.get_by_role("button", name="Accept").click()
+    page.wait_for_url("**/b2b/requests/")
+    assert page.locator(".message").first.inner_text() == "Meeting booked."
+
+    page.goto("/events/brokerage/b2b/agenda/")
+    assert page.get_by_text("Anna Nowak").first.is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download calendar file (ICS)").click()
+    with open(download_info.value.path(), "rb") as downloaded:
+        calendar = Calendar.from_ical(downloaded.read())
+    events = [c for c in calendar.walk("VEVENT")]
+    meeting = Meeting.objects.get(a=anna)
+    assert [str(e["UID"]) for e in events] == [f"meeting-{meeting.uid}@matchmaker"]
+    assert events[0].decoded("DTSTART") == dt.datetime(2027, 4, 16, 7, 20, tzinfo=dt.UTC)
+    assert "Anna Nowak" in str(events[0]["DESCRIPTION"])

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from matchmaker.directory.models import Sector
+from matchmaker.directory.services import ensure_sectors
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_log_in_and_search_the_directory(page):
+    ensure_sectors()  # a transactional test before this one may have flushed the data migration's rows
     UserFactory(email="marek@example.org", name="Marek Nowak")
     vacuum = OrganisationFactory(
         name="Vistula Vacuum Systems", description="UHV chambers and valves"

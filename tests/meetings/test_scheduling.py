@@ -132,24 +132,27 @@ def test_failed_run_keeps_the_message(b2b):
     )
 
 
-def test_manual_move_and_swap_are_validated(b2b, requests_phase):
+def test_manual_move_and_swap_are_validated(b2b):
     from matchmaker.meetings import organiser
 
-    scheduling.publish(run(b2b))
-    meetings = list(
-        Meeting.objects.filter(status="scheduled", b=b2b.hosts[0]).order_by("slot__starts_at")
-    )
-    first, second = meetings[0], meetings[1]
+    d, h = b2b.delegates, b2b.hosts
+    first = booking.book(d[0], h[0], b2b.slots[0], origin="manual")
+    second = booking.book(d[1], h[0], b2b.slots[1], origin="manual")
+    blocker = booking.book(d[0], h[1], b2b.slots[1], origin="manual")
     with pytest.raises(
         booking.BookingError, match="A participant or the table already has a meeting in this slot."
     ):
         organiser.move_meeting(first, second.slot, second.table)
+    with pytest.raises(
+        booking.BookingError, match="The swap would put someone in two meetings at once."
+    ):
+        organiser.swap_meetings(first, second)
     first.refresh_from_db()
-    assert first.slot_id != second.slot_id
-    slots = (first.slot_id, second.slot_id)
+    assert (first.slot, first.sequence) == (b2b.slots[0], 0)
+    booking.cancel_meeting(blocker)
     organiser.swap_meetings(first, second)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (second.slot_id, first.slot_id) == slots
+    assert (first.slot, second.slot) == (b2b.slots[1], b2b.slots[0])
     assert (first.sequence, second.sequence) == (1, 1)
     assert scheduling.check_schedule_after_change(b2b.event) == []

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from matchmaker.directory.models import MarketplaceItem, Organisation, Person, Sector
+from matchmaker.directory.services import ensure_sectors
 from matchmaker.events import services as event_services
 from matchmaker.events.models import (
     Event,
@@ -42,6 +43,7 @@ def load_iter_mission(reset: bool = False) -> Event:
     if existing:
         existing.delete()
 
+    ensure_sectors()
     sectors = {sector.code: sector for sector in Sector.objects.all()}
     organisations: dict[str, Organisation] = {}
     for (

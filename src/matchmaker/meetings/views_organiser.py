@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from matchmaker.events.models import Participant
 from matchmaker.events.permissions import organiser_required
-from matchmaker.meetings import booking, organiser, scheduling, setup
+from matchmaker.meetings import booking, notifications, organiser, scheduling, setup
 from matchmaker.meetings.forms import (
     MeetingSettingsForm,
     MoveForm,
@@ -319,6 +319,7 @@ def organiser_cancel(request: HttpRequest, event, pk: int) -> HttpResponse:
     except booking.BookingError as error:
         messages.error(request, str(error))
     else:
+        notifications.meeting_cancelled(meeting, None)
         messages.success(request, _("Meeting cancelled."))
     return redirect("meetings:meetings", slug=event.slug)
 
@@ -388,11 +389,7 @@ def run_publish(request: HttpRequest, event, pk: int) -> HttpResponse:
 
 
 def _notify_published(event, counts) -> None:
-    try:
-        from matchmaker.meetings.notifications import schedule_published
-    except ImportError:
-        return
-    schedule_published(event)
+    notifications.schedule_published(event)
 
 
 @organiser_required
