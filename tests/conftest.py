@@ -22,6 +22,8 @@ def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "en"
+    # hashed TF-IDF: no model to load; tests/meetings/test_recommend.py also runs the multilingual one
+    settings.MATCHMAKER_EMBEDDER = "tfidf"
 
 
 @dataclass

@@ -149,6 +149,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MATCHMAKER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("MATCHMAKER_IMPORT_MAX_ROWS", 5000)
+# "multilingual" (sentence embeddings, bundled weights) or "tfidf" (no model, faster start)
+MATCHMAKER_EMBEDDER = envstr("MATCHMAKER_EMBEDDER", "multilingual")
 
 LOGGING = {
     "version": 1,

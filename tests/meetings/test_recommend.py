@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from matchmaker.directory.models import MarketplaceItem
+from matchmaker.matching.explain import Evidence, reasons
+from matchmaker.meetings import booking
+from matchmaker.meetings.recommend import REASON_MESSAGES, recommendations_for
+
+
+@pytest.fixture
+def market(b2b):
+    def item(participant, direction, title):
+        MarketplaceItem.objects.create(
+            organisation=participant.person.organisation,
+            direction=direction,
+            kind="product",
+            title=title,
+        )
+
+    item(b2b.delegates[0], "request", "ultra-high-vacuum valves")
+    item(b2b.hosts[1], "offer", "ultra-high-vacuum valves and chambers")
+    item(b2b.hosts[0], "offer", "catering for events")
+    return b2b
+
+
+def names(recs):
+    return [r["participant"].person.name for r in recs]
+
+
+def test_the_offer_that_answers_the_request_comes_first_with_its_reason(market):
+    recs = recommendations_for(market.event, market.delegates[0], k=3)
+    assert names(recs)[0] == "Host 2"
+    assert recs[0]["reasons"][0] == (
+        "their offer “ultra-high-vacuum valves and chambers” answers your request “ultra-high-vacuum valves”"
+    )
+    assert "Delegate 1" not in names(recs)
+    assert len(recs) == 3
+
+
+def test_people_already_asked_are_not_recommended(market):
+    booking.send_request(market.delegates[0], market.hosts[1])
+    recs = recommendations_for(market.event, market.delegates[0], k=10)
+    assert "Host 2" not in names(recs)
+    assert "Delegate 1" not in names(recs)
+
+
+def test_who_may_meet_whom_is_respected(market):
+    from matchmaker.meetings import setup
+
+    c = market.categories
+    setup.set_allowed_pairs(market.event, [(c["delegate"], c["host"])])
+    recs = recommendations_for(market.event, market.delegates[0], k=10)
+    assert sorted(names(recs)) == ["Host 1", "Host 2"]
+
+
+def test_partners_page_shows_recommendations(client, market):
+    client.force_login(market.delegates[0].person.user)
+    response = client.get(reverse("meetings:partners", kwargs={"slug": market.event.slug}))
+    assert [r["participant"].person.name for r in response.context["recommendations"]][
+        0
+    ] == "Host 2"
+
+
+def test_every_reason_the_engine_writes_is_in_our_catalogue():
+    seen = []
+
+    def record(msgid):
+        seen.append(msgid)
+        return msgid
+
+    full = Evidence(
+        offer_match=("a", "b", 1.0),
+        request_match=("c", "d", 1.0),
+        common_partners=2,
+        shared_sectors=["x"],
+        shared_terms=["t"],
+        query_type="PRC",
+        candidate_type="HES",
+        type_affinity=1.0,
+        cross_border_country="FR",
+        same_region="R",
+        shared_language="pl",
+        two_step=True,
+        has_room=True,
+        activity=30,
+    )
+    reasons(full, record, limit=99)
+    reasons(Evidence(common_partners=1, common_partner_name="N", semantic=0.9), record, limit=99)
+    reasons(Evidence(), record, limit=99)
+    assert set(seen) <= set(REASON_MESSAGES)
+
+
+def test_multilingual_a_polish_request_finds_the_english_offer(b2b, settings):
+    settings.MATCHMAKER_EMBEDDER = "multilingual"
+    for participant, direction, title in [
+        (b2b.delegates[0], "request", "dostawca zaworów próżniowych"),
+        (b2b.hosts[1], "offer", "vacuum valves supplier"),
+        (b2b.hosts[0], "offer", "wedding catering and flowers"),
+        (b2b.f4e, "offer", "tax advice for start-ups"),
+    ]:
+        MarketplaceItem.objects.create(
+            organisation=participant.person.organisation,
+            direction=direction,
+            kind="product",
+            title=title,
+        )
+    recs = recommendations_for(b2b.event, b2b.delegates[0], k=3)
+    assert names(recs)[0] == "Host 2"
