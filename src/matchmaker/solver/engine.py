@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from typing import Any
 
 from ortools.sat.python import cp_model
 
+from . import large
 from .errors import SolverError
 from .greedy import greedy
 from .model import ScheduleModel
@@ -17,7 +19,14 @@ from .result import PlacedMeeting, Result, Schedule
 from .tables import assign_tables
 from .validate import participant_breaks, validate
 
+# Above this many (meeting, slot) pairs the single CP-SAT model gets slow and memory-hungry
+# (README of the benchmark: 65% of the bound at 2,000 participants, 2.3 GB).
+LARGE_PAIRS = 40_000
+
 DEFAULT_PHASES = ("locked_kept", "weight", "shortfall", "lowest_count", "breaks", "moved")
+# On a re-run people already hold their agendas: a published meeting moves only to hold more
+# (or heavier) meetings, never just to shave a break or even out counts.
+RERUN_PHASES = ("locked_kept", "weight", "moved", "shortfall", "lowest_count", "breaks")
 
 
 def _previous_map(problem: Problem, previous: Any) -> dict[int, tuple[int, str | None]]:
@@ -60,11 +69,28 @@ def solve(
         raise SolverError("workers must be at least 1")
     started = time.monotonic()
     deadline = started + time_limit
-    phases = DEFAULT_PHASES if phases is None else phases
     prev = _previous_map(problem, previous)
     for i, mt in enumerate(problem.meetings):
         if mt.locked and i not in prev:
             prev[i] = (problem.slot_index[mt.slot], mt.table)
+    if phases is None:
+        phases = RERUN_PHASES if prev else DEFAULT_PHASES
+
+    if not prev and large.supported(problem) and _pairs(problem) > LARGE_PAIRS:
+        # One big CP-SAT model would not fit in time or memory: see large.py.
+        sol = large.solve_large(problem, time_limit=max(0.5, time_limit - 3.0), seed=seed)
+        bound = large.lp_bound(problem)
+        value = sum(problem.meetings[i].weight for i in sol)
+        return finish(
+            problem,
+            sol,
+            "feasible",
+            {"weight": value},
+            bound,
+            abs(bound - value) / max(1.0, value),
+            prev,
+            started,
+        )
 
     def build(with_breaks: bool) -> ScheduleModel:
         mdl = ScheduleModel(problem, breaks=with_breaks)
@@ -80,7 +106,7 @@ def solve(
     model = build(False) if lean_ok else full
     names = [name for name in phases if name in full.terms]
     terms = [(name, *full.terms[name]) for name in names]
-    _hint(model, problem, prev)
+    fallback = _hint(model, problem, prev)
     reached: list[tuple[str, int, int]] = []
 
     solution: dict[int, int] | None = None
@@ -88,6 +114,8 @@ def solve(
     objective: dict[str, int] = {}
     bound = gap = None
     for k, (name, _expr, sense) in enumerate(terms):
+        if name in objective:
+            continue  # already settled as a tie-break of an earlier phase
         if name == "breaks" and model is not full:
             # Switch to the full model, carrying over what the earlier phases reached.
             model = full
@@ -106,11 +134,34 @@ def solve(
         budget = remaining if later == 0 else remaining * 0.85
         code, found, value, phase_bound = None, None, None, None
         if name == "weight" and workers >= 2 and not prev:
-            found = _all_held(problem, budget * 0.4, workers, seed)
+            held_model = _all_held_model(problem)
+            if held_model is not None:
+                code, found, value, phase_bound = _weight_race(
+                    model, held_model, expr, budget, seed
+                )
+        tie_moves = name == "weight" and "moved" in model.terms and "moved" in names
+        if found is None and tie_moves:
+            # Re-run: weight first, moves as the tie-break inside the same solve, so a
+            # phase cut short by the time limit never returns a shuffled schedule.
+            scale = len(prev) + 1
+            moved = model.terms["moved"][0]
+            code, found, _, combined_bound = _optimise(
+                model,
+                "weight_then_moves",
+                expr * scale - moved,
+                1,
+                deadline - time.monotonic() - (remaining - budget),
+                workers,
+                seed,
+            )
             if found is not None:
-                code = cp_model.OPTIMAL
-                value = phase_bound = _upper(model, name, expr)
-        if found is None:
+                value = sum(problem.meetings[i].weight for i in found)
+                phase_bound = combined_bound // scale + 1 if code != cp_model.OPTIMAL else value
+                moves = sum(1 for i, (t, _) in prev.items() if found.get(i) != t)
+                objective["moved"] = moves
+                model.m.add(moved <= moves)
+                reached.append(("moved", moves, -1))
+        elif found is None:
             code, found, value, phase_bound = _optimise(
                 model,
                 name,
@@ -143,8 +194,12 @@ def solve(
         reached.append((name, value, sense))
         _hint_solution(model, solution)
         if code != cp_model.OPTIMAL:
+            # Later phases still run on what is left of the time, keeping this value.
             status = "feasible"
-            break
+    if solution is None and fallback is not None:
+        # Nothing better within the time limit: the valid greedy schedule beats nothing.
+        solution, status = fallback, "feasible"
+        objective = {"weight": sum(problem.meetings[i].weight for i in fallback)}
     if solution is None:
         return Result(status="unknown", seconds=time.monotonic() - started)
     return finish(problem, solution, status, objective, bound, gap, prev, started)
@@ -186,12 +241,18 @@ def finish(
     return result
 
 
-def _all_held(problem: Problem, budget: float, workers: int, seed: int) -> dict[int, int] | None:
-    """Try to hold every candidate, with the fast all-required break search.
+def _pairs(problem: Problem) -> int:
+    n = len(problem.slots)
+    # Cheap upper estimate; exact only matters near the threshold.
+    return sum(n if mt.slots is None else len(mt.slots) for mt in problem.meetings)
+
+
+def _all_held_model(problem: Problem) -> ScheduleModel | None:
+    """A model in which every candidate is required, for the all-held side of the race.
 
     Most real events (98 of the 140 benchmark files) can hold every request; proving that
-    through the break-guided search of a required problem takes about a second where the
-    plain "maximise meetings" model can take minutes. Returns a solution or None.
+    through the break-guided search of a required problem takes seconds where the plain
+    "maximise meetings" model can take minutes. None when holding all is plainly impossible.
     """
     if any(not problem.allowed_slots(mt) for mt in problem.meetings):
         return None
@@ -215,14 +276,38 @@ def _all_held(problem: Problem, budget: float, workers: int, seed: int) -> dict[
     for b in model.breaks.values():
         if not isinstance(b, int):
             model.m.add(b <= 2)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, budget)
-    solver.parameters.num_workers = 1
-    solver.parameters.linearization_level = 0
-    solver.parameters.random_seed = seed
-    if solver.solve(model.m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return model.solution(solver)
+    return model
+
+
+def _weight_race(model: ScheduleModel, held_model: ScheduleModel, expr, budget: float, seed: int):
+    """Race "hold everything" (one thread, clause learning) against "maximise the weight"
+    (one thread, with LP). The first proof wins and stops the other."""
+    total = _upper(model, "weight", expr)
+    held_solver = _solver(budget, 1, seed)
+    held_solver.parameters.linearization_level = 0
+    outcome: dict[str, int] = {}
+
+    max_solver = _solver(budget, 1, seed)
+
+    def run_held() -> None:
+        code = held_solver.solve(held_model.m)
+        outcome["held"] = code
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            max_solver.stop_search()
+
+    thread = threading.Thread(target=run_held, daemon=True)
+    thread.start()
+    model.m.maximize(expr)
+    code = max_solver.solve(model.m)
+    if code == cp_model.OPTIMAL or code == cp_model.INFEASIBLE:
+        held_solver.stop_search()
+    thread.join()
+    if outcome.get("held") in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return cp_model.OPTIMAL, held_model.solution(held_solver), total, total
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return code, None, None, None
+    value = int(round(max_solver.objective_value))
+    return code, model.solution(max_solver), value, min(total, max_solver.best_objective_bound)
 
 
 def _hint_solution(model: ScheduleModel, solution: dict[int, int]) -> None:
@@ -305,25 +390,34 @@ def _solver(budget: float, workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def _hint(model: ScheduleModel, problem: Problem, prev: dict[int, tuple[int, str | None]]) -> None:
-    """Hint the previous schedule, or else the greedy one, so the first solution is good.
+def _hint(
+    model: ScheduleModel, problem: Problem, prev: dict[int, tuple[int, str | None]]
+) -> dict[int, int] | None:
+    """Hint the previous schedule; use it, or else the greedy schedule, as floor and fallback.
 
-    When the greedy schedule is valid it is also a floor: the weight phase may not end below
-    it, so `solve` never returns fewer meetings than first-come-first-served.
+    When the greedy schedule is valid the weight phase may not end below it, so `solve`
+    never returns fewer meetings than first-come-first-served.
     """
     if prev:
-        for i, (t, _) in prev.items():
-            if (i, t) in model.x:
-                model.m.add_hint(model.x[i, t], True)
-        return
+        kept = {i: t for i, (t, _) in prev.items() if (i, t) in model.x}
+        _hint_solution(model, kept)
+        # After cancellations the old schedule usually still holds: then it is the floor
+        # and the fallback, so a re-run starts from it instead of from scratch.
+        if not validate(problem, Schedule(_placed(problem, kept))):
+            model.m.add(model.terms["weight"][0] >= sum(problem.meetings[i].weight for i in kept))
+            return kept
+        return None
     if all(mt.required for mt in problem.meetings):
-        return  # greedy may leave required meetings out; a partial hint only misleads
+        return None  # greedy may leave required meetings out; a partial hint only misleads
     g = greedy(problem)
     if validate(problem, Schedule(_placed(problem, g))):
-        return
-    _hint_solution(model, g)
+        return None
+    # Measured: hinting the greedy schedule steers CP-SAT into its neighbourhood and hurts
+    # (forumt-14crafe.forb0007: 217 with the hint, the proven 234 without), so it is only a
+    # floor and the fallback.
     floor = sum(problem.meetings[i].weight for i in g)
     model.m.add(model.terms["weight"][0] >= floor)
+    return g
 
 
 def _placed(problem: Problem, solution: dict[int, int]) -> list[PlacedMeeting]:
