@@ -125,3 +125,12 @@ def test_account_page_needs_login(client):
     response = client.get(reverse("accounts:account"))
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/accounts/"
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_use_the_account_language_until_the_switcher_is_used(client):
+    user = UserFactory(language="pl")
+    client.force_login(user)
+    assert client.get(reverse("accounts:account"))["Content-Language"] == "pl"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert client.get(reverse("accounts:account"))["Content-Language"] == "en"
