@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("mine/", views.own_organisation, name="mine"),
     path("marketplace/", views.marketplace, name="marketplace"),
+    path("import/", views.directory_import, name="import"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/edit/", views.organisation_edit, name="edit"),
     path("<int:pk>/items/new/", views.item_edit, name="item_new"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,13 @@ from matchmaker.directory.forms import (
     OrganisationForm,
     OrganisationSearchForm,
     OwnOrganisationForm,
+)
+from matchmaker.directory.imports import (
+    ImportFileError,
+    ImportUploadForm,
+    read_table,
+    save_import,
+    validate_rows,
 )
 from matchmaker.directory.models import MarketplaceItem, Organisation
 
@@ -153,4 +162,46 @@ def marketplace(request: HttpRequest) -> HttpResponse:
         request,
         "directory/marketplace.html",
         {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+DIRECTORY_IMPORT_KEY = "directory_import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directory_import(request: HttpRequest) -> HttpResponse:
+    """Staff only: import organisations and people into the directory (no event)."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    upload = ImportUploadForm(None)
+    preview, token = None, None
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(DIRECTORY_IMPORT_KEY, {})
+        if not stored or stored.get("token") != request.POST.get("token"):
+            messages.error(request, _("This preview has expired. Upload the file again."))
+            return redirect("directory:import")
+        preview = validate_rows(stored["rows"])
+        if preview.is_valid:
+            people = save_import(preview)
+            del request.session[DIRECTORY_IMPORT_KEY]
+            messages.success(request, _("Imported: %(n)d people.") % {"n": len(people)})
+            return redirect("directory:list")
+        messages.error(
+            request, _("The data changed since the preview; nothing was saved. Check the errors.")
+        )
+    elif request.method == "POST":
+        upload = ImportUploadForm(request.POST, request.FILES)
+        if upload.is_valid():
+            uploaded = upload.cleaned_data["file"]
+            try:
+                rows = read_table(uploaded.name, uploaded.read())
+            except ImportFileError as error:
+                upload.add_error("file", str(error))
+            else:
+                preview = validate_rows(rows)
+                token = uuid.uuid4().hex
+                request.session[DIRECTORY_IMPORT_KEY] = {"token": token, "rows": rows}
+    return render(
+        request, "directory/import.html", {"upload": upload, "preview": preview, "token": token}
     )
