@@ -98,7 +98,7 @@ def test_participant_requests_partner_accepts_and_the_agenda_downloads_as_ics(pa
     page.goto("/events/brokerage/b2b/")
     page.locator(".card", has_text="Bruno Petit").get_by_role(
         "link", name="Request a meeting"
-    ).click()
+    ).first.click()
     page.get_by_label("Message").fill("Shall we talk about sensors?")
     # Warsaw and Paris share an offset: the second slot of the morning is 09:20 for Anna
     page.get_by_label("Proposed slot").select_option(label="Morning: Fri 16 Apr 09:20–09:40")
