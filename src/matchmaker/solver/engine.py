@@ -186,7 +186,9 @@ def solve(
             break
         solution = found
         objective[name] = value
-        if k == 0:
+        if k == 0 or name == "weight":
+            # The bound reported is that of the weight phase when there is one (what an
+            # organiser asks: how many more meetings could there be?), else the first phase.
             bound = phase_bound
             gap = abs(phase_bound - value) / max(1.0, abs(value))
         # Keep what this phase reached and start the next from this solution.

@@ -58,7 +58,7 @@ def _order_greedy(problem: Problem, order: list[int]) -> dict[int, int]:
 
 
 def solve_large(
-    problem: Problem, *, time_limit: float, seed: int = 0, neighbourhood: int = 300
+    problem: Problem, *, time_limit: float, seed: int = 0, max_free: int = 1500
 ) -> dict[int, int]:
     """Meeting index -> slot index, maximising total weight within `time_limit` seconds."""
     p = problem
@@ -89,15 +89,18 @@ def solve_large(
     while time.monotonic() < deadline - 0.3:
         unplaced = [i for i in range(len(p.meetings)) if i not in sol and allowed[i]]
         chosen: set[str] = set()
-        # Seed the neighbourhood with people whose requests are unplaced, and their partners.
+        n_free = 0
+        # Seed the neighbourhood with people whose requests are unplaced (their partners'
+        # meetings are freed with them) until about `max_free` meetings may move.
         rng.shuffle(unplaced)
-        for i in unplaced:
-            if len(chosen) >= neighbourhood:
+        pool = [w for i in unplaced for w in (p.meetings[i].a, p.meetings[i].b)]
+        pool += rng.sample(people, min(len(people), 50))
+        for w in pool:
+            if n_free >= max_free:
                 break
-            chosen.add(p.meetings[i].a)
-            chosen.add(p.meetings[i].b)
-        while len(chosen) < min(neighbourhood, len(people)):
-            chosen.add(rng.choice(people))
+            if w not in chosen:
+                chosen.add(w)
+                n_free += len(by_part[w])
         sol = _improve(p, sol, chosen, by_part, allowed, min(2.0, deadline - time.monotonic()), rng)
     return sol
 

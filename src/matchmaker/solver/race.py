@@ -132,6 +132,11 @@ def race_minimize(
             k = state["bound"]
             continue
         if free_try:
+            if code == cp_model.INFEASIBLE:
+                # No schedule at all, whatever the objective: the problem is infeasible.
+                with lock:
+                    state["infeasible"] = True
+                break
             continue
         if code == cp_model.INFEASIBLE:
             on_bound(k + 1)
