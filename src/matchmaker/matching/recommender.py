@@ -426,8 +426,11 @@ class Recommender:
         ev.two_step = x[3] > 0
         qs = self._sector_sets[qi]
         ev.shared_sectors = sorted(self._sector_sets[c][k] for k in qs if k in self._sector_sets[c])[:2]
-        ev.shared_terms = self.lexical.shared_terms(qi, c, n=2)
-        ev.semantic = float(x[11])
+        # Words that only repeat a shared sector would say the same thing twice.
+        said = {w for sector in ev.shared_sectors for w in sector.lower().split()}
+        ev.shared_terms = [w for w in self.lexical.shared_terms(qi, c, n=4) if w not in said][:2]
+        # Without texts the vectors stand for sectors and items, already explained above.
+        ev.semantic = float(x[11]) if q.text.strip() and p.text.strip() else 0.0
         ev.query_type, ev.candidate_type = q.type, p.type
         if q.type != p.type:
             ev.type_affinity = float(x[13])
