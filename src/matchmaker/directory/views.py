@@ -185,7 +185,7 @@ def directory_import(request: HttpRequest) -> HttpResponse:
         if preview.is_valid:
             people = save_import(preview)
             del request.session[DIRECTORY_IMPORT_KEY]
-            messages.success(request, _("Imported: %(n)d people.") % {"n": len(people)})
+            messages.success(request, _("People imported: %(n)d.") % {"n": len(people)})
             return redirect("directory:list")
         messages.error(
             request, _("The data changed since the preview; nothing was saved. Check the errors.")
