@@ -115,7 +115,9 @@ class SentenceTransformerEmbedder:
                 "sentence-transformers is not installed (pip install 'matchmaker[matching-st]')"
             ) from exc
         self._model = SentenceTransformer(str(folder), device=device, local_files_only=True)
-        dim = self._model.get_sentence_embedding_dimension()
+        # The method was renamed in sentence-transformers 6; accept both spellings.
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = getter()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         # The weights' size and the folder name identify the model for the cache.
         sizes = sorted((p.name, p.stat().st_size) for p in folder.iterdir() if p.is_file())
