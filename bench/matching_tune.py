@@ -23,7 +23,7 @@ from matching_eval import half, load_split, mean_metrics, metrics
 
 from matchmaker.matching import EmbeddingCache, Recommender
 from matchmaker.matching.model import MODEL_PATH, TreeModel
-from matchmaker.matching.signals import FEATURES, neighbourhood
+from matchmaker.matching.signals import FEATURES
 
 CACHE = os.environ.get("MATCHMAKER_BENCH_CACHE", "/tmp/matchmaker-matching-cache")
 
@@ -32,13 +32,8 @@ def pools(rec: Recommender, queries: list[str], truth: dict[str, set[str]]):
     """Per query: pool indices, features, labels, and the size of the truth set."""
     out = []
     for q in queries:
-        qi = rec.pos[q]
-        from matchmaker.matching.rules import EventRules, Preferences
-
-        allowed = rec._allowed(qi, EventRules(), Preferences(), ())
-        hood = neighbourhood(rec.graph, qi, rec._log_deg)
-        pool = rec.candidate_pool(qi, allowed, hood, None)
-        x = rec.features(qi, pool, hood)
+        # Exactly what recommend() scores, so training and serving see the same pools.
+        pool, x, _, _, _ = rec.scored_pool(rec.pos[q])
         y = np.array([rec.ids[c] in truth[q] for c in pool])
         out.append((q, pool, x, y, len(truth[q])))
     return out

@@ -39,19 +39,22 @@ class PartnerGraph:
         Profiles keep their position as node number, so a node index below
         ``len(profile_ids)`` is the index of a profile.
         """
-        index: dict[str, int] = {pid: i for i, pid in enumerate(profile_ids)}
-        ids = list(profile_ids)
-        src: list[int] = []
-        dst: list[int] = []
-        for i, plist in enumerate(partners):
-            for other in plist:
-                j = index.get(other)
-                if j is None:
-                    j = index[other] = len(ids)
-                    ids.append(other)
-                if j != i:
-                    src.append(i)
-                    dst.append(j)
+        n_prof = len(profile_ids)
+        lists = [list(pl) for pl in partners]
+        flat = [x for pl in lists for x in pl]
+        owner = np.repeat(np.arange(n_prof, dtype=np.int64), [len(pl) for pl in lists])
+        # Vectorised id -> node: profiles keep their position, outside ids follow in sorted order.
+        uniq, inverse = np.unique(np.asarray(list(profile_ids) + flat, dtype=object).astype(str), return_inverse=True)
+        inverse = inverse.ravel()
+        node_of = np.full(len(uniq), -1, dtype=np.int64)
+        node_of[inverse[:n_prof]] = np.arange(n_prof)
+        outside = np.flatnonzero(node_of < 0)
+        node_of[outside] = n_prof + np.arange(len(outside))
+        ids = list(profile_ids) + [str(u) for u in uniq[outside]]
+        src_all = owner
+        dst_all = node_of[inverse[n_prof:]]
+        keep = src_all != dst_all
+        src, dst = src_all[keep], dst_all[keep]
         n = len(ids)
         s = np.asarray(src, dtype=np.int64)
         d = np.asarray(dst, dtype=np.int64)

@@ -275,15 +275,25 @@ class Recommender:
             total += w.demand * (0.5 - np.log2(1.0 + demand / rules.capacity))
         return total, parts
 
-    def features(self, qi: int, pool: np.ndarray, hood: object = None) -> np.ndarray:
-        """The learned signals (columns in ``FEATURES`` order) of ``pool`` for query ``qi``."""
+    def features(
+        self, qi: int, pool: np.ndarray, hood: object = None, lexical: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The learned signals (columns in ``FEATURES`` order) of ``pool`` for query ``qi``.
+
+        ``lexical`` is the query's lexical similarity to every profile when already known.
+        """
         g = self.graph
         h = hood if hood is not None else neighbourhood(g, qi, self._log_deg)
         common = h.common[pool]  # type: ignore[attr-defined]
         walk3, paths3 = walk_features(g, h, pool)  # type: ignore[arg-type]
         dq = self._deg[qi]
         dc = self._deg[pool]
-        lex = self.lexical.similarities(qi)[pool] if len(pool) > 50 else self._lexical_pairs(qi, pool)
+        if lexical is not None:
+            lex = lexical[pool]
+        elif len(pool) > 50:
+            lex = self.lexical.similarities(qi)[pool]
+        else:
+            lex = self._lexical_pairs(qi, pool)
         emb_q = self._emb[qi]
         emb_pool = self._emb[pool]
         nb = g.neighbours(qi)
@@ -325,16 +335,32 @@ class Recommender:
             out[k] = float(np.dot(wq[ia], wc[ib]))
         return out
 
-    def candidate_pool(self, qi: int, allowed: np.ndarray, hood: object, extra: np.ndarray | None) -> np.ndarray:
-        """Indices of the candidates worth scoring, in increasing order."""
+    def candidate_pool(
+        self,
+        qi: int,
+        allowed: np.ndarray,
+        hood: object,
+        extra: np.ndarray | None,
+        lexical: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Indices of the candidates worth scoring, in increasing order.
+
+        The best by a cheap graph-and-activity score, plus the best by lexical similarity,
+        plus the best by event signals; the best by embedding only when the graph offers
+        too few candidates (the embedding product over every profile is the costly part).
+        """
         cand = np.flatnonzero(allowed)
         if len(cand) <= self.pool_size:
             return cand
-        h = hood
-        first = np.log1p(h.common[: len(allowed)]) + 0.3 * self._log_deg[: len(allowed)]  # type: ignore[attr-defined]
+        n = len(allowed)
+        common = hood.common[:n]  # type: ignore[attr-defined]
+        first = np.log1p(common) + 0.3 * self._log_deg[:n]
         picks = [self._top(first, allowed, self.pool_size)]
         side = max(self.pool_size // 8, 10)
-        picks.append(self._top(self._emb @ self._emb[qi], allowed, side))
+        if lexical is not None:
+            picks.append(self._top(lexical, allowed, side))
+        if int(np.count_nonzero(common[allowed])) < self.pool_size:
+            picks.append(self._top(self._emb @ self._emb[qi], allowed, side))
         if extra is not None and np.any(extra):
             picks.append(self._top(extra, allowed, side))
         return np.unique(np.concatenate(picks))
@@ -368,16 +394,12 @@ class Recommender:
         if not isinstance(k, int) or isinstance(k, bool) or k < 0:
             raise MatchingError("must be a whole number, 0 or more", field="k")
         rules = rules if rules is not None else self.rules
-        prefs = preferences if preferences is not None else Preferences()
         qi = self._query_index(query_id)
-        allowed = self._allowed(qi, rules, prefs, exclude)
-        if k == 0 or not allowed.any():
+        if k == 0:
             return []
-        hood = neighbourhood(self.graph, qi, self._log_deg)
-        bonus, parts = self._event_scores(qi, rules)
-        pool = self.candidate_pool(qi, allowed, hood, bonus if np.any(bonus) else None)
-        x = self.features(qi, pool, hood)
-        score = self.model.score(x) + bonus[pool]
+        pool, x, score, hood, parts = self.scored_pool(qi, rules, preferences, exclude)
+        if len(pool) == 0:
+            return []
         order = np.lexsort((self._id_rank[pool], -score))[:k]
         out = []
         for j in order:
@@ -385,6 +407,30 @@ class Recommender:
             why = self._reasons(qi, c, x[j], hood, parts, rules, translate) if explain else []
             out.append(Recommendation(self.ids[c], round(float(score[j]), 6), why))
         return out
+
+    def scored_pool(
+        self,
+        qi: int,
+        rules: EventRules | None = None,
+        preferences: Preferences | None = None,
+        exclude: Iterable[str] = (),
+        model: ScoringModel | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, object, dict[str, np.ndarray]]:
+        """Pool, learned signals, final scores, 2-hop quantities and event parts for query
+        index ``qi``: everything :meth:`recommend` ranks, exposed for tuning and benchmarks."""
+        rules = rules if rules is not None else self.rules
+        prefs = preferences if preferences is not None else Preferences()
+        allowed = self._allowed(qi, rules, prefs, exclude)
+        hood = neighbourhood(self.graph, qi, self._log_deg)
+        if not allowed.any():
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, np.zeros((0, len(FEATURES))), np.zeros(0), hood, {}
+        bonus, parts = self._event_scores(qi, rules)
+        lexical = self.lexical.similarities(qi) if allowed.sum() > self.pool_size else None
+        pool = self.candidate_pool(qi, allowed, hood, bonus if np.any(bonus) else None, lexical)
+        x = self.features(qi, pool, hood, lexical)
+        score = (model or self.model).score(x) + bonus[pool]
+        return pool, x, score, hood, parts
 
     def recommend_many(self, query_ids: Iterable[str], k: int = 10, **kwargs: object) -> dict[str, list[Recommendation]]:
         """:meth:`recommend` for several queries (same keyword arguments)."""
@@ -416,7 +462,7 @@ class Recommender:
         common = int(hood.common[c])  # type: ignore[attr-defined]
         ev.common_partners = common
         if common:
-            shared = np.intersect1d(self.graph.neighbours(qi), self.graph.neighbours(c))
+            shared = np.intersect1d(self.graph.neighbours(qi), self.graph.neighbours(c), assume_unique=True)
             named = sorted(
                 (self.profiles[int(z)] for z in shared if z < len(self.profiles) and self.profiles[int(z)].name),
                 key=lambda pr: (-self._deg[self.pos[pr.id]], pr.id),
