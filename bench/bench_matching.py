@@ -49,7 +49,13 @@ def run_split(name: str, n_queries: int | None) -> dict:
             if half(q) == 1:
                 rows[m]["held-out"].append(score)
         timings[m] = time.time() - t
-    result = {"split": name, "profiles": len(split.profiles), "queries": len(queries), "index_seconds": round(index_s, 2), "methods": {}}
+    result = {
+        "split": name,
+        "profiles": len(split.profiles),
+        "queries": len(queries),
+        "index_seconds": round(index_s, 2),
+        "methods": {},
+    }
     for m in methods:
         result["methods"][m] = {
             part: [round(v, 4) for v in mean_metrics(rows[m][part])] for part in ("all", "held-out")
@@ -58,10 +64,13 @@ def run_split(name: str, n_queries: int | None) -> dict:
         result["methods"][m]["n_held_out"] = len(rows[m]["held-out"])
     for part in ("all", "held-out"):
         best = {
-            i: max(result["methods"][b][part][i] for b in BASELINES if b != "TF-IDF") for i in range(3)
+            i: max(result["methods"][b][part][i] for b in BASELINES if b != "TF-IDF")
+            for i in range(3)
         }
         ours = result["methods"]["ours"][part]
-        result[f"ratio_{part}"] = [round(ours[i] / best[i], 3) if best[i] else None for i in range(3)]
+        result[f"ratio_{part}"] = [
+            round(ours[i] / best[i], 3) if best[i] else None for i in range(3)
+        ]
     return result
 
 
@@ -71,14 +80,20 @@ def table(results: list[dict]) -> str:
         for part in ("all", "held-out"):
             for m, v in r["methods"].items():
                 a, b, c = v[part]
-                lines.append(f"| {r['split']} ({r['queries']} q) | {part} | {m} | {a:.4f} | {b:.4f} | {c:.4f} |")
+                lines.append(
+                    f"| {r['split']} ({r['queries']} q) | {part} | {m} | {a:.4f} | {b:.4f} | {c:.4f} |"
+                )
             ra = r[f"ratio_{part}"]
-            lines.append(f"| {r['split']} | {part} | **ours / best baseline** | {ra[0]}x | {ra[1]}x | {ra[2]}x |")
+            lines.append(
+                f"| {r['split']} | {part} | **ours / best baseline** | {ra[0]}x | {ra[1]}x | {ra[2]}x |"
+            )
     return "\n".join(lines)
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="150 queries of dev-event-energy only")
     ap.add_argument("--queries", type=int, default=None, help="sample this many queries per split")
     args = ap.parse_args()
@@ -89,7 +104,9 @@ def main() -> int:
     print(text)
     for r in results:
         ok = r["ratio_all"][0] is not None and r["ratio_all"][0] >= GOAL
-        print(f"{r['split']}: recall@10 ratio {r['ratio_all'][0]} (goal {GOAL}) -> {'MET' if ok else 'NOT MET'}; index {r['index_seconds']} s")
+        print(
+            f"{r['split']}: recall@10 ratio {r['ratio_all'][0]} (goal {GOAL}) -> {'MET' if ok else 'NOT MET'}; index {r['index_seconds']} s"
+        )
     out = ROOT / "bench" / "results" / ("matching-quick" if args.quick else "matching")
     out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n")
     out.with_suffix(".md").write_text(text + "\n")

@@ -28,14 +28,18 @@ from matchmaker.matching import EmbeddingCache, Recommender
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     dev = load_split("dev")
     base = dev.profiles[:3000] if args.quick else dev.profiles
     extra_n = 0 if args.quick else 20_000 - len(base)
     extra = [
-        dataclasses.replace(p, id=f"copy-{i}", text=p.text + f"\nRegional partner profile number {i}.")
+        dataclasses.replace(
+            p, id=f"copy-{i}", text=p.text + f"\nRegional partner profile number {i}."
+        )
         for i, p in enumerate(dev.profiles[:extra_n])
     ]
     big = list(base) + extra
@@ -49,7 +53,9 @@ def main() -> int:
         rec = Recommender(big, cache=EmbeddingCache(folder))  # a fresh process would do the same
         out["index_warm_s"] = round(time.perf_counter() - t, 2)
         t = time.perf_counter()
-        one = dataclasses.replace(big[0], text=big[0].text + "\nA brand new line about hydrogen valves.")
+        one = dataclasses.replace(
+            big[0], text=big[0].text + "\nA brand new line about hydrogen valves."
+        )
         rec.with_profile(one)
         out["update_one_profile_s"] = round(time.perf_counter() - t, 2)
     finally:

@@ -41,7 +41,7 @@ def pools(rec: Recommender, queries: list[str], truth: dict[str, set[str]]):
 
 def evaluate(rec: Recommender, data, score_fn) -> tuple[float, float, float]:
     rows = []
-    for q, pool, x, y, n in data:
+    for _q, pool, x, y, n in data:
         s = score_fn(x)
         order = np.lexsort((rec._id_rank[pool], -s))[:10]
         ranked = [rec.ids[pool[j]] for j in order]
@@ -49,7 +49,7 @@ def evaluate(rec: Recommender, data, score_fn) -> tuple[float, float, float]:
             metrics(
                 ranked,
                 set(rec.ids[pool[j]] for j in np.flatnonzero(y))
-                | {"__n__%d" % i for i in range(n - int(y.sum()))},
+                | {f"__n__{i}" for i in range(n - int(y.sum()))},
             )
         )
     return mean_metrics(rows)

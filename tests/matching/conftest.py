@@ -35,10 +35,26 @@ def graph_model() -> LinearModel:
 def star_profiles() -> list[Profile]:
     """q worked with a and b; c worked with a and b; d with a; e with nobody; x is outside."""
     return [
-        Profile(id="q", country="PL", type="PRC", text="vacuum valves for accelerators", partners=("a", "b")),
-        Profile(id="a", country="DE", type="REC", text="particle accelerators research", partners=("q", "c", "d")),
-        Profile(id="b", country="FR", type="HES", text="university vacuum lab", partners=("q", "c", "x")),
-        Profile(id="c", country="BE", type="PRC", text="cryogenic valves maker", partners=("a", "b")),
+        Profile(
+            id="q",
+            country="PL",
+            type="PRC",
+            text="vacuum valves for accelerators",
+            partners=("a", "b"),
+        ),
+        Profile(
+            id="a",
+            country="DE",
+            type="REC",
+            text="particle accelerators research",
+            partners=("q", "c", "d"),
+        ),
+        Profile(
+            id="b", country="FR", type="HES", text="university vacuum lab", partners=("q", "c", "x")
+        ),
+        Profile(
+            id="c", country="BE", type="PRC", text="cryogenic valves maker", partners=("a", "b")
+        ),
         Profile(id="d", country="PL", type="PUB", text="regional agency", partners=("a",)),
         Profile(id="e", country="IT", type="OTH", text="food packaging cluster", partners=()),
     ]

@@ -30,7 +30,9 @@ def test_adding_one_profile_embeds_only_its_text(embedder, graph_model):
     cache = EmbeddingCache()
     rec = Recommender(star_profiles(), embedder=embedder, cache=cache, model=graph_model)
     before = len(embedder.seen)
-    newcomer = dataclasses.replace(star_profiles()[5], id="f", text="food packaging cluster\nnew line here")
+    newcomer = dataclasses.replace(
+        star_profiles()[5], id="f", text="food packaging cluster\nnew line here"
+    )
     rec2 = rec.with_profile(newcomer)
     assert embedder.seen[before:] == ["new line here"]
     assert rec2.ids[-1] == "f"

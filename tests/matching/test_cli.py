@@ -22,7 +22,20 @@ def files(tmp_path):
 def test_cli_writes_one_line_per_query(files):
     tmp, profiles, queries = files
     out = tmp / "recs.jsonl"
-    code = main(["--profiles", str(profiles), "--queries", str(queries), "--k", "2", "--out", str(out), "--embedder", "tfidf"])
+    code = main(
+        [
+            "--profiles",
+            str(profiles),
+            "--queries",
+            str(queries),
+            "--k",
+            "2",
+            "--out",
+            str(out),
+            "--embedder",
+            "tfidf",
+        ]
+    )
     assert code == 0
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [line["id"] for line in lines] == ["q", "c"]
@@ -39,13 +52,20 @@ def test_console_script_dispatch(files, capsys):
     code = matchmaker_main(["recommend", "--profiles", str(profiles), "--queries", str(queries), "--k", "1",
                             "--out", "-", "--embedder", "tfidf", "--no-reasons"])  # fmt: skip
     assert code == 0
-    assert capsys.readouterr().out.splitlines()[0] == '{"id": "q", "recommendations": ["c"], "reasons": {"c": []}}'
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == '{"id": "q", "recommendations": ["c"], "reasons": {"c": []}}'
+    )
 
 
 @pytest.mark.parametrize(
     ("content", "query", "expected"),
     [
-        ('{"id": "a"}\n{"id": "b", "partners": "x"}\n', "a", "{p}:2: field 'partners': expected a list of strings"),
+        (
+            '{"id": "a"}\n{"id": "b", "partners": "x"}\n',
+            "a",
+            "{p}:2: field 'partners': expected a list of strings",
+        ),
         ('{"id": "a"}\nnot json\n', "a", "{p}:2: not valid JSON (Expecting value)"),
         ('{"id": "a"}\n{"name": "no id"}\n', "a", "{p}:2: field 'id': missing"),
         ('{"id": "a"}\n{"id": "a"}\n', "a", "{p}:2: field 'id': duplicate id 'a'"),
@@ -57,7 +77,18 @@ def test_cli_bad_input_one_line_exit_2(tmp_path, capsys, content, query, expecte
     p, q = tmp_path / "p.jsonl", tmp_path / "q.txt"
     p.write_text(content)
     q.write_text(query + "\n")
-    code = main(["--profiles", str(p), "--queries", str(q), "--out", str(tmp_path / "o.jsonl"), "--embedder", "tfidf"])
+    code = main(
+        [
+            "--profiles",
+            str(p),
+            "--queries",
+            str(q),
+            "--out",
+            str(tmp_path / "o.jsonl"),
+            "--embedder",
+            "tfidf",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert err == "matchmaker recommend: " + expected.format(p=p, q=q) + "\n"
@@ -68,7 +99,10 @@ def test_cli_missing_file_and_bad_arguments(tmp_path, capsys):
     q.write_text("a\n")
     missing = tmp_path / "missing.jsonl"
     assert main(["--profiles", str(missing), "--queries", str(q), "--out", "-"]) == 2
-    assert capsys.readouterr().err == f"matchmaker recommend: {missing}: cannot read (No such file or directory)\n"
+    assert (
+        capsys.readouterr().err
+        == f"matchmaker recommend: {missing}: cannot read (No such file or directory)\n"
+    )
     with pytest.raises(SystemExit) as exit_:
         main(["--profiles", str(missing)])
     assert exit_.value.code == 2

@@ -31,12 +31,21 @@ def test_each_reason(evidence, expected):
 
 
 def test_strongest_three_first():
-    ev = Evidence(offer_match=("a", "b", 0.9), common_partners=4, shared_sectors=["energy"], activity=50)
-    assert reasons(ev) == ["their offer “a” answers your request “b”", "partners in common: 4", "both in energy"]
+    ev = Evidence(
+        offer_match=("a", "b", 0.9), common_partners=4, shared_sectors=["energy"], activity=50
+    )
+    assert reasons(ev) == [
+        "their offer “a” answers your request “b”",
+        "partners in common: 4",
+        "both in energy",
+    ]
 
 
 def test_translate_runs_before_format():
-    catalogue = {"both in {sector}": "oboje w sektorze {sector}", "partners in common: {count}": "wspólni partnerzy: {count}"}
+    catalogue = {
+        "both in {sector}": "oboje w sektorze {sector}",
+        "partners in common: {count}": "wspólni partnerzy: {count}",
+    }
     seen = []
 
     def translate(msg):

@@ -8,7 +8,9 @@ from matchmaker.matching import LinearModel, Profile, Recommender
 from .conftest import CountingEmbedder
 
 WORDS = ["valves", "vacuum", "steel", "food", "energy", "grid", "solar", "robots"]
-MODEL = LinearModel.from_dict({"common_partners": 1.0, "activity": 0.3, "lexical": 1.0, "same_country": 0.5})
+MODEL = LinearModel.from_dict(
+    {"common_partners": 1.0, "activity": 0.3, "lexical": 1.0, "same_country": 0.5}
+)
 
 
 @st.composite
@@ -48,5 +50,7 @@ def test_never_query_or_partner_k_respected_deterministic(event):
     assert scores == sorted(scores, reverse=True)
     # Same answer again, and from the profiles in another order.
     assert rec.recommend(query, k) == recs
-    again = Recommender(list(reversed(profiles)), embedder=CountingEmbedder(), model=MODEL, pool_size=4)
+    again = Recommender(
+        list(reversed(profiles)), embedder=CountingEmbedder(), model=MODEL, pool_size=4
+    )
     assert [r.id for r in again.recommend(query, k)] == ids

@@ -18,7 +18,9 @@ def test_graph_ranking_never_query_or_partner(embedder, graph_model):
 
 def test_include_past_partners_and_exclude(embedder, graph_model):
     rec = make(embedder, graph_model)
-    ids = [r.id for r in rec.recommend("q", 10, preferences=Preferences(include_past_partners=True))]
+    ids = [
+        r.id for r in rec.recommend("q", 10, preferences=Preferences(include_past_partners=True))
+    ]
     assert sorted(ids) == ["a", "b", "c", "d", "e"]
     assert [r.id for r in rec.recommend("q", 10, exclude=["c"])] == ["d", "e"]
 
@@ -38,11 +40,15 @@ def test_type_rules_and_preferences(embedder, graph_model):
     rec = make(embedder, graph_model)
     rules = EventRules(type_pairs={("PRC", "PUB"), ("PRC", "OTH")})
     assert [r.id for r in rec.recommend("q", 10, rules=rules)] == ["d", "e"]
-    assert [r.id for r in rec.recommend("q", 10, preferences=Preferences(countries={"it"}))] == ["e"]
+    assert [r.id for r in rec.recommend("q", 10, preferences=Preferences(countries={"it"}))] == [
+        "e"
+    ]
 
 
 def test_category_rules(embedder, graph_model):
-    rules = EventRules(categories={"q": "buyer", "c": "buyer", "d": "seller"}, category_pairs={("buyer", "seller")})
+    rules = EventRules(
+        categories={"q": "buyer", "c": "buyer", "d": "seller"}, category_pairs={("buyer", "seller")}
+    )
     assert [r.id for r in make(embedder, graph_model).recommend("q", 10, rules=rules)] == ["d"]
 
 
@@ -67,7 +73,9 @@ def test_cross_border_prefers_and_strictly_requires_other_countries(embedder, gr
     soft = rec.recommend("q", 10, rules=EventRules(geography="cross_border"))
     assert [r.id for r in soft] == ["c", "e", "d"]  # d (PL like q) loses its lead over e
     assert "cross-border partner from BE" in soft[0].reasons
-    strict = rec.recommend("q", 10, rules=EventRules(geography="cross_border", strict_geography=True))
+    strict = rec.recommend(
+        "q", 10, rules=EventRules(geography="cross_border", strict_geography=True)
+    )
     assert [r.id for r in strict] == ["c", "e"]
 
 

@@ -43,7 +43,9 @@ def test_pair_affinity_is_log_observed_over_expected():
 def test_marketplace_fit_names_the_best_items():
     requests = np.stack([unit([1, 0, 0]), unit([0, 1, 0])])
     offers = np.stack([unit([0, 0, 1]), unit([0, 1, 0.1])])
-    fit_in, i, j, fit_out, i2, j2 = marketplace_fit(requests, np.zeros((0, 3)), offers, np.zeros((0, 3)))
+    fit_in, i, j, fit_out, i2, j2 = marketplace_fit(
+        requests, np.zeros((0, 3)), offers, np.zeros((0, 3))
+    )
     assert (i, j) == (1, 1)
     assert round(fit_in, 4) == round(1 / np.sqrt(1.01), 4)
     assert (fit_out, i2, j2) == (0.0, -1, -1)

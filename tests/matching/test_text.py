@@ -2,7 +2,12 @@ from matchmaker.matching.text import LexicalIndex, tokenize
 
 
 def test_tokenize_drops_short_words_digits_and_stopwords():
-    assert tokenize("The H2 valves, and 3 UHV-pumps for Łódź!") == ["valves", "uhv", "pumps", "łódź"]
+    assert tokenize("The H2 valves, and 3 UHV-pumps for Łódź!") == [
+        "valves",
+        "uhv",
+        "pumps",
+        "łódź",
+    ]
 
 
 def test_lexical_similarity_and_shared_terms():

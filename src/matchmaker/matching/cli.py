@@ -27,7 +27,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="matchmaker recommend", description="Recommend partners for each query id.")
-    p.add_argument("--profiles", required=True, help="JSON lines (plain or .gz), one organisation a line")
+    p.add_argument(
+        "--profiles", required=True, help="JSON lines (plain or .gz), one organisation a line"
+    )
     p.add_argument("--queries", required=True, help="ids to recommend for, one a line")
     p.add_argument("--k", type=int, default=10, help="recommendations per query (default 10)")
     p.add_argument("--out", required=True, help="output JSON lines ('-' for standard output)")
@@ -84,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 Path(args.out).write_text(text, encoding="utf-8")
             except OSError as exc:
-                raise MatchingError(f"cannot write ({exc.strerror or exc})", source=args.out) from None
+                raise MatchingError(
+                    f"cannot write ({exc.strerror or exc})", source=args.out
+                ) from None
     except MatchingError as exc:
         print(f"matchmaker recommend: {exc}", file=sys.stderr)
         return 2

@@ -116,7 +116,10 @@ class SentenceTransformerEmbedder:
             ) from exc
         self._model = SentenceTransformer(str(folder), device=device, local_files_only=True)
         # The method was renamed in sentence-transformers 6; accept both spellings.
-        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         dim = getter()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         # The weights' size and the folder name identify the model for the cache.

@@ -63,10 +63,18 @@ def reasons(ev: Evidence, translate: Translate = identity, limit: int = MAX_REAS
     out: list[str] = []
     if ev.offer_match:
         offer, request, _ = ev.offer_match
-        out.append(t("their offer “{offer}” answers your request “{request}”").format(offer=offer, request=request))
+        out.append(
+            t("their offer “{offer}” answers your request “{request}”").format(
+                offer=offer, request=request
+            )
+        )
     if ev.request_match:
         offer, request, _ = ev.request_match
-        out.append(t("your offer “{offer}” answers their request “{request}”").format(offer=offer, request=request))
+        out.append(
+            t("your offer “{offer}” answers their request “{request}”").format(
+                offer=offer, request=request
+            )
+        )
     if ev.common_partners:
         if ev.common_partner_name:
             out.append(

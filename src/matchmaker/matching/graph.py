@@ -31,9 +31,7 @@ class PartnerGraph:
     degree: np.ndarray
 
     @classmethod
-    def build(
-        cls, profile_ids: Sequence[str], partners: Sequence[Iterable[str]]
-    ) -> PartnerGraph:
+    def build(cls, profile_ids: Sequence[str], partners: Sequence[Iterable[str]]) -> PartnerGraph:
         """Build the graph from each profile's partner list (``partners[i]`` for ``profile_ids[i]``).
 
         Profiles keep their position as node number, so a node index below
@@ -44,7 +42,9 @@ class PartnerGraph:
         flat = [x for pl in lists for x in pl]
         owner = np.repeat(np.arange(n_prof, dtype=np.int64), [len(pl) for pl in lists])
         # Vectorised id -> node: profiles keep their position, outside ids follow in sorted order.
-        uniq, inverse = np.unique(np.asarray(list(profile_ids) + flat, dtype=object).astype(str), return_inverse=True)
+        uniq, inverse = np.unique(
+            np.asarray(list(profile_ids) + flat, dtype=object).astype(str), return_inverse=True
+        )
         inverse = inverse.ravel()
         node_of = np.full(len(uniq), -1, dtype=np.int64)
         node_of[inverse[:n_prof]] = np.arange(n_prof)

@@ -84,7 +84,10 @@ class TreeModel:
         unknown = set(features) - set(FEATURES)
         if unknown:
             raise MatchingError(f"model uses unknown features {sorted(unknown)}")
-        cols: dict[str, list] = {k: [] for k in ("feature", "threshold", "left", "right", "missing_left", "value", "leaf")}
+        cols: dict[str, list] = {
+            k: []
+            for k in ("feature", "threshold", "left", "right", "missing_left", "value", "leaf")
+        }
         roots = []
         depth = 0
         for tree in data["trees"]:

@@ -102,15 +102,21 @@ def iter_profiles(path: str | Path) -> Iterator[Profile]:
                 try:
                     data = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    raise MatchingError(f"not valid JSON ({exc.msg})", source=str(p), line=number) from None
+                    raise MatchingError(
+                        f"not valid JSON ({exc.msg})", source=str(p), line=number
+                    ) from None
                 try:
                     profile = Profile.from_dict(data)
                 except MatchingError as exc:
-                    raise MatchingError(exc.message, source=str(p), line=number, field=exc.field) from None
+                    raise MatchingError(
+                        exc.message, source=str(p), line=number, field=exc.field
+                    ) from None
                 except TypeError:
                     raise MatchingError("unexpected value", source=str(p), line=number) from None
                 if profile.id in seen:
-                    raise MatchingError(f"duplicate id {profile.id!r}", source=str(p), line=number, field="id")
+                    raise MatchingError(
+                        f"duplicate id {profile.id!r}", source=str(p), line=number, field="id"
+                    )
                 seen.add(profile.id)
                 yield profile
     except OSError as exc:
@@ -138,7 +144,9 @@ def read_queries(path: str | Path, known: Mapping[str, object] | set[str]) -> li
                 if not qid:
                     continue
                 if qid not in known:
-                    raise MatchingError(f"unknown profile id {qid!r}", source=str(p), line=number, field="id")
+                    raise MatchingError(
+                        f"unknown profile id {qid!r}", source=str(p), line=number, field="id"
+                    )
                 out.append(qid)
     except OSError as exc:
         raise MatchingError(f"cannot read ({exc.strerror or exc})", source=str(p)) from None

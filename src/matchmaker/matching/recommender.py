@@ -117,7 +117,9 @@ class Recommender:
         self.pos = {pid: i for i, pid in enumerate(ids)}
         n = len(profiles)
         # Rank of each id, for a deterministic tie-break that does not depend on input order.
-        self._id_rank = np.argsort(np.argsort(np.asarray(ids, dtype=object), kind="stable"), kind="stable")
+        self._id_rank = np.argsort(
+            np.argsort(np.asarray(ids, dtype=object), kind="stable"), kind="stable"
+        )
 
         self.graph = PartnerGraph.build(ids, [p.partners for p in profiles])
         deg = self.graph.degree.astype(np.float64)
@@ -126,7 +128,9 @@ class Recommender:
         owner = np.repeat(np.arange(self.graph.n_nodes), np.diff(self.graph.indptr))
         inside = (owner < n) & (self.graph.indices < n)
         self._pool_deg = np.bincount(owner[inside], minlength=n).astype(np.float64)
-        nb_logdeg = np.bincount(owner, weights=self._log_deg[self.graph.indices], minlength=self.graph.n_nodes)
+        nb_logdeg = np.bincount(
+            owner, weights=self._log_deg[self.graph.indices], minlength=self.graph.n_nodes
+        )
         self._partner_activity = (nb_logdeg / np.maximum(deg, 1.0))[:n]
 
         self._type_feature = np.array([TYPE_CODES.get(p.type, 0.0) for p in profiles])
@@ -134,10 +138,14 @@ class Recommender:
         self._type_code = np.array([types.index(p.type) for p in profiles], dtype=np.int64)
         self._type_names = types
         countries = sorted({p.country for p in profiles})
-        self._country_code = np.array([countries.index(p.country) for p in profiles], dtype=np.int64)
+        self._country_code = np.array(
+            [countries.index(p.country) for p in profiles], dtype=np.int64
+        )
         src, dst = owner[inside], self.graph.indices[inside]
         self._type_aff = pair_affinity(self._type_code[src], self._type_code[dst], len(types))
-        self._country_aff = pair_affinity(self._country_code[src], self._country_code[dst], len(countries))
+        self._country_aff = pair_affinity(
+            self._country_code[src], self._country_code[dst], len(countries)
+        )
 
         self.lexical = LexicalIndex.build(
             [" ".join([p.text, *p.sectors, *p.offers, *p.requests]) for p in profiles]
@@ -150,7 +158,12 @@ class Recommender:
 
     def _embed_all(self, profiles: list[Profile]) -> None:
         segs = [segments(p) for p in profiles]
-        self._n_segments = np.log1p(np.array([len(ss) if p.text.strip() else 0 for p, ss in zip(profiles, segs, strict=True)], dtype=np.float64))
+        self._n_segments = np.log1p(
+            np.array(
+                [len(ss) if p.text.strip() else 0 for p, ss in zip(profiles, segs, strict=True)],
+                dtype=np.float64,
+            )
+        )
         flat = [s for ss in segs for s in ss]
         items = [s for p in profiles for s in (*p.offers, *p.requests)]
         vectors = self.cache.embed(self.embedder, flat + items) if flat or items else None
@@ -179,9 +192,13 @@ class Recommender:
             at += no + nr
         # All offers and all requests stacked, to score every candidate in one product.
         self._offer_owner = np.repeat(np.arange(len(profiles)), [len(p.offers) for p in profiles])
-        self._request_owner = np.repeat(np.arange(len(profiles)), [len(p.requests) for p in profiles])
+        self._request_owner = np.repeat(
+            np.arange(len(profiles)), [len(p.requests) for p in profiles]
+        )
         self._all_offers = np.concatenate(self._offer_vecs) if len(self._offer_owner) else empty
-        self._all_requests = np.concatenate(self._request_vecs) if len(self._request_owner) else empty
+        self._all_requests = (
+            np.concatenate(self._request_vecs) if len(self._request_owner) else empty
+        )
 
     def with_profile(self, profile: Profile) -> Recommender:
         """A new recommender with ``profile`` added or replaced; only its texts are embedded
@@ -200,7 +217,9 @@ class Recommender:
             raise MatchingError(f"unknown profile id {query_id!r}", field="id")
         return qi
 
-    def _allowed(self, qi: int, rules: EventRules, prefs: Preferences, exclude: Iterable[str]) -> np.ndarray:
+    def _allowed(
+        self, qi: int, rules: EventRules, prefs: Preferences, exclude: Iterable[str]
+    ) -> np.ndarray:
         n = len(self.profiles)
         ok = np.ones(n, dtype=bool)
         ok[qi] = False
@@ -432,7 +451,9 @@ class Recommender:
         score = (model or self.model).score(x) + bonus[pool]
         return pool, x, score, hood, parts
 
-    def recommend_many(self, query_ids: Iterable[str], k: int = 10, **kwargs: object) -> dict[str, list[Recommendation]]:
+    def recommend_many(
+        self, query_ids: Iterable[str], k: int = 10, **kwargs: object
+    ) -> dict[str, list[Recommendation]]:
         """:meth:`recommend` for several queries (same keyword arguments)."""
         return {q: self.recommend(q, k, **kwargs) for q in query_ids}  # type: ignore[arg-type]
 
@@ -462,16 +483,24 @@ class Recommender:
         common = int(hood.common[c])  # type: ignore[attr-defined]
         ev.common_partners = common
         if common:
-            shared = np.intersect1d(self.graph.neighbours(qi), self.graph.neighbours(c), assume_unique=True)
+            shared = np.intersect1d(
+                self.graph.neighbours(qi), self.graph.neighbours(c), assume_unique=True
+            )
             named = sorted(
-                (self.profiles[int(z)] for z in shared if z < len(self.profiles) and self.profiles[int(z)].name),
+                (
+                    self.profiles[int(z)]
+                    for z in shared
+                    if z < len(self.profiles) and self.profiles[int(z)].name
+                ),
                 key=lambda pr: (-self._deg[self.pos[pr.id]], pr.id),
             )
             if named:
                 ev.common_partner_name = named[0].name
         ev.two_step = x[3] > 0
         qs = self._sector_sets[qi]
-        ev.shared_sectors = sorted(self._sector_sets[c][k] for k in qs if k in self._sector_sets[c])[:2]
+        ev.shared_sectors = sorted(
+            self._sector_sets[c][k] for k in qs if k in self._sector_sets[c]
+        )[:2]
         # Words that only repeat a shared sector would say the same thing twice.
         said = {w for sector in ev.shared_sectors for w in sector.lower().split()}
         ev.shared_terms = [w for w in self.lexical.shared_terms(qi, c, n=4) if w not in said][:2]
@@ -492,4 +521,3 @@ class Recommender:
             ev.has_room = parts["demand"][c] < rules.capacity / 2
         ev.activity = int(self._deg[c])
         return reasons(ev, translate)
-

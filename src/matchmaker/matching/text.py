@@ -131,5 +131,7 @@ class LexicalIndex:
             return []
         strength = wa[ia] * wb[ib]
         # Ties broken by the term itself so explanations are deterministic.
-        order = sorted(range(len(common)), key=lambda i: (-float(strength[i]), self.terms[common[i]]))
+        order = sorted(
+            range(len(common)), key=lambda i: (-float(strength[i]), self.terms[common[i]])
+        )
         return [self.terms[common[i]] for i in order[:n]]
