@@ -115,6 +115,7 @@ def test_duplicate_ids_rejected(embedder, graph_model):
     assert str(err.value) == "field 'id': duplicate profile id 'a'"
 
 
-def test_shipped_model_ranks_common_partners_first(embedder):
+def test_shipped_model_puts_the_unconnected_last(embedder):
     recs = Recommender(star_profiles(), embedder=embedder).recommend("q", 3)
-    assert recs[0].id == "c"
+    assert [r.id for r in recs][-1] == "e"
+    assert sorted(r.id for r in recs) == ["c", "d", "e"]
