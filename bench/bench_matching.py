@@ -103,9 +103,12 @@ def main() -> int:
     text = table(results)
     print(text)
     for r in results:
-        ok = r["ratio_all"][0] is not None and r["ratio_all"][0] >= GOAL
+        # Judged on the held-out half: "all" includes the queries the model was fitted on.
+        held = r["ratio_held-out"][0]
+        ok = held is not None and held >= GOAL
         print(
-            f"{r['split']}: recall@10 ratio {r['ratio_all'][0]} (goal {GOAL}) -> {'MET' if ok else 'NOT MET'}; index {r['index_seconds']} s"
+            f"{r['split']}: recall@10 ratio {r['ratio_all'][0]} on all queries, {held} held-out "
+            f"(goal {GOAL} held-out) -> {'MET' if ok else 'NOT MET'}; index {r['index_seconds']} s"
         )
     out = ROOT / "bench" / "results" / ("matching-quick" if args.quick else "matching")
     out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n")
