@@ -16,7 +16,7 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -q -e ".[test,dev]"
+	$(BIN)/pip install -q -e ".[test,dev,st]"
 
 # Debian's chromium (browser tests) and postgresql (the PostgreSQL pass), only when absent
 # and only when we may install system packages.
