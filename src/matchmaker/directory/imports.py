@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from dataclasses import dataclass, field
 
 from django import forms
@@ -327,6 +328,21 @@ def _link_existing_account(person: Person) -> None:
     if user is not None:
         person.user = user
         person.save(update_fields=["user"])
+
+
+def stash_rows(session, key: str, rows: list[dict[str, str]], **extra) -> str:
+    """Keep previewed rows in the session under a one-time token; returns the token."""
+    token = uuid.uuid4().hex
+    session[key] = {"token": token, "rows": rows, **extra}
+    return token
+
+
+def stashed_rows(session, key: str, token: str | None) -> dict | None:
+    """The stash the token names, or None when it expired or was never made."""
+    stored = session.get(key)
+    if not stored or not token or stored.get("token") != token:
+        return None
+    return stored
 
 
 class ImportUploadForm(forms.Form):

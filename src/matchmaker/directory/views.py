@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,6 +24,8 @@ from matchmaker.directory.imports import (
     ImportUploadForm,
     read_table,
     save_import,
+    stash_rows,
+    stashed_rows,
     validate_rows,
 )
 from matchmaker.directory.models import MarketplaceItem, Organisation
@@ -177,8 +177,8 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     upload = ImportUploadForm(None)
     preview, token = None, None
     if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(DIRECTORY_IMPORT_KEY, {})
-        if not stored or stored.get("token") != request.POST.get("token"):
+        stored = stashed_rows(request.session, DIRECTORY_IMPORT_KEY, request.POST.get("token"))
+        if stored is None:
             messages.error(request, _("This preview has expired. Upload the file again."))
             return redirect("directory:import")
         preview = validate_rows(stored["rows"])
@@ -200,8 +200,7 @@ def directory_import(request: HttpRequest) -> HttpResponse:
                 upload.add_error("file", str(error))
             else:
                 preview = validate_rows(rows)
-                token = uuid.uuid4().hex
-                request.session[DIRECTORY_IMPORT_KEY] = {"token": token, "rows": rows}
+                token = stash_rows(request.session, DIRECTORY_IMPORT_KEY, rows)
     return render(
         request, "directory/import.html", {"upload": upload, "preview": preview, "token": token}
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaker.directory.imports import ImportFileError, ImportUploadForm, read_table
+from matchmaker.directory.imports import (
+    ImportFileError,
+    ImportUploadForm,
+    read_table,
+    stash_rows,
+    stashed_rows,
+)
 from matchmaker.directory.services import person_for_user
 from matchmaker.events import services
 from matchmaker.events.forms import (
@@ -370,8 +374,8 @@ def participant_import(request: HttpRequest, event: Event) -> HttpResponse:
     preview = None
     token = None
     if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(IMPORT_SESSION_KEY, {})
-        if stored.get("token") != request.POST.get("token") or stored.get("event") != event.pk:
+        stored = stashed_rows(request.session, IMPORT_SESSION_KEY, request.POST.get("token"))
+        if stored is None or stored.get("event") != event.pk:
             messages.error(request, _("This preview has expired. Upload the file again."))
             return redirect("events:import", slug=event.slug)
         default = event.categories.filter(pk=stored.get("default_category")).first()
@@ -399,13 +403,13 @@ def participant_import(request: HttpRequest, event: Event) -> HttpResponse:
             else:
                 default = options.cleaned_data["default_category"]
                 preview, _categories = validate_participant_rows(event, rows, default)
-                token = uuid.uuid4().hex
-                request.session[IMPORT_SESSION_KEY] = {
-                    "token": token,
-                    "event": event.pk,
-                    "rows": rows,
-                    "default_category": default.pk if default else None,
-                }
+                token = stash_rows(
+                    request.session,
+                    IMPORT_SESSION_KEY,
+                    rows,
+                    event=event.pk,
+                    default_category=default.pk if default else None,
+                )
     return render(
         request,
         "events/import.html",

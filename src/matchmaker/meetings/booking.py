@@ -296,12 +296,7 @@ def _book_locked(a, b, slot, meeting_settings, origin, request, table, published
                     request=request,
                     is_published=published,
                 )
-                SlotBooking.objects.bulk_create(
-                    [
-                        SlotBooking(slot=slot, participant=a, meeting=meeting),
-                        SlotBooking(slot=slot, participant=b, meeting=meeting),
-                    ]
-                )
+                meeting.write_bookings()
                 return meeting
         except IntegrityError:
             # either a participant is already booked (final) or this table was taken (try next)

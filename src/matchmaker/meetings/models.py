@@ -239,6 +239,11 @@ class MeetingRequest(models.Model):
         return f"{self.sender} → {self.receiver}"
 
 
+def new_uid() -> str:
+    """A meeting's calendar UID stem: random, so it never changes when the meeting moves."""
+    return secrets.token_hex(16)
+
+
 class Meeting(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -297,8 +302,21 @@ class Meeting(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.uid:
-            self.uid = secrets.token_hex(16)
+            self.uid = new_uid()
         super().save(*args, **kwargs)
+
+    def booking_rows(self) -> list[SlotBooking]:
+        """The two rows that keep both participants' slot taken (not saved)."""
+        return [
+            SlotBooking(slot_id=self.slot_id, participant_id=self.a_id, meeting=self),
+            SlotBooking(slot_id=self.slot_id, participant_id=self.b_id, meeting=self),
+        ]
+
+    def write_bookings(self, replace: bool = False) -> None:
+        """Save the booking rows; with `replace`, drop the meeting's old ones first."""
+        if replace:
+            self.bookings.all().delete()
+        SlotBooking.objects.bulk_create(self.booking_rows())
 
     def other(self, participant: Participant) -> Participant:
         return self.b if participant.pk == self.a_id else self.a

@@ -25,16 +25,6 @@ from matchmaker.meetings.scheduling import check_schedule_after_change
 from matchmaker.meetings.setup import allowed_pairs
 
 
-def _rebook(meeting: Meeting) -> None:
-    meeting.bookings.all().delete()
-    SlotBooking.objects.bulk_create(
-        [
-            SlotBooking(slot=meeting.slot, participant_id=meeting.a_id, meeting=meeting),
-            SlotBooking(slot=meeting.slot, participant_id=meeting.b_id, meeting=meeting),
-        ]
-    )
-
-
 def _validated(event: Event) -> None:
     problems = check_schedule_after_change(event)
     if problems:
@@ -54,7 +44,7 @@ def move_meeting(meeting: Meeting, slot: Slot, table: Table | None) -> Meeting:
             meeting.slot, meeting.table = slot, table
             meeting.sequence += 1
             meeting.save(update_fields=["slot", "table", "sequence", "updated_at"])
-            _rebook(meeting)
+            meeting.write_bookings(replace=True)
             _validated(meeting.event)
     except BookingError:
         raise
@@ -86,7 +76,7 @@ def swap_meetings(first: Meeting, second: Meeting) -> None:
                 meeting.slot, meeting.table = slot, table
                 meeting.sequence += 1
                 meeting.save(update_fields=["slot", "table", "sequence", "updated_at"])
-                _rebook(meeting)
+                meeting.write_bookings(replace=True)
             _validated(first.event)
     except IntegrityError:
         raise BookingError(_("The swap would put someone in two meetings at once.")) from None

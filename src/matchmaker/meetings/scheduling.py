@@ -27,6 +27,7 @@ from matchmaker.meetings.models import (
     SlotBooking,
     Table,
     Unavailability,
+    new_uid,
 )
 from matchmaker.meetings.setup import allowed_pairs, settings_for
 
@@ -329,31 +330,28 @@ def publish(run: SchedulerRun) -> dict[str, int]:
         m.sequence += 1
         m.is_published = True
         m.save(update_fields=["slot", "table", "sequence", "is_published", "updated_at"])
-        SlotBooking.objects.bulk_create(
-            [
-                SlotBooking(slot=m.slot, participant_id=m.a_id, meeting=m),
-                SlotBooking(slot=m.slot, participant_id=m.b_id, meeting=m),
-            ]
-        )
+        m.write_bookings()
     online = settings_for(run.event).format == MeetingSettings.Format.ONLINE
-    for row in view.new:
-        m = Meeting.objects.create(
-            event=run.event,
-            a=row["a"],
-            b=row["b"],
-            slot=row["slot"],
-            table=row["table"],
-            online=online,
-            origin=Meeting.Origin.SCHEDULER,
-            request=row["request"],
-            is_published=True,
-        )
-        SlotBooking.objects.bulk_create(
-            [
-                SlotBooking(slot=m.slot, participant=m.a, meeting=m),
-                SlotBooking(slot=m.slot, participant=m.b, meeting=m),
-            ]
-        )
+    # new meetings in two bulk inserts: a big event publishes thousands at once
+    new = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                event=run.event,
+                a=row["a"],
+                b=row["b"],
+                slot=row["slot"],
+                table=row["table"],
+                online=online,
+                origin=Meeting.Origin.SCHEDULER,
+                request=row["request"],
+                is_published=True,
+                uid=new_uid(),
+            )
+            for row in view.new
+        ],
+        batch_size=1000,
+    )
+    SlotBooking.objects.bulk_create([b for m in new for b in m.booking_rows()], batch_size=2000)
     Meeting.objects.filter(
         event=run.event, status=Meeting.Status.SCHEDULED, is_published=False
     ).update(is_published=True)
