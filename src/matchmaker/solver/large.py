@@ -1,11 +1,19 @@
-"""Large events: greedy start, then large-neighbourhood search with small CP-SAT models.
+"""Large events: choose the meetings, colour them into slots, then improve locally.
 
 One CP-SAT model of a 2,000-participant event has ~430,000 meeting-slot booleans; CP-SAT
-needs minutes and gigabytes to get anywhere with it. Here each step frees the meetings of a
-few hundred participants (chosen around requests still unplaced), keeps everyone else's
-meetings fixed, and asks CP-SAT for the best way to re-place them: a model of a few thousand
-booleans that solves in well under a second and never loses weight (the current placement
-is hinted and is itself a solution).
+needs minutes and gigabytes to get anywhere with it. Here the problem is decomposed:
+
+1. `relaxation` picks the meetings to hold with an LP that only counts (per person,
+   meetings <= usable slots; meetings needing a table <= tables x slots): one variable per
+   request. Its optimum is an upper bound on every schedule, and on realistic events the
+   LP solution is integral: a choice of meetings.
+2. `SlotColouring` gives the chosen meetings slots (greedy, then Kempe-chain swaps) and
+   refills what it cannot place from the other requests. When it places every chosen
+   meeting the schedule is optimal.
+3. Otherwise large-neighbourhood search: each step frees the meetings of a few hundred
+   participants (around requests still unplaced), keeps everyone else's meetings fixed and
+   asks CP-SAT for the best way to re-place them, hinted with the current placement so it
+   never loses weight.
 
 Supported here: availability, sessions, allowed and fixed slots, maximum meetings, required
 meetings, tables (shared, host, online). Precedences and rules use the full model.
@@ -19,6 +27,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from .colouring import SlotColouring
 from .greedy import greedy
 from .problem import Problem
 
@@ -59,36 +68,55 @@ def _order_greedy(problem: Problem, order: list[int]) -> dict[int, int]:
 
 def solve_large(
     problem: Problem, *, time_limit: float, seed: int = 0, max_free: int = 1500
-) -> dict[int, int]:
-    """Meeting index -> slot index, maximising total weight within `time_limit` seconds."""
+) -> tuple[dict[int, int], float]:
+    """(Meeting index -> slot index, upper bound on the weight), maximising the total
+    weight held within `time_limit` seconds.
+
+    Decomposition first: choose which meetings to hold with an LP that only counts
+    (`relaxation`), then give them slots (`SlotColouring`). When every chosen meeting gets a
+    slot and the LP was integral, the schedule is optimal. What the colouring
+    leaves out is refilled from the other requests, and the large-neighbourhood search
+    improves the result for as long as the time allows.
+    """
     p = problem
     deadline = time.monotonic() + time_limit
     rng = random.Random(seed)
+    allowed = [p.allowed_slots(mt) for mt in p.meetings]
+    weight = [mt.weight for mt in p.meetings]
     deg: dict[str, int] = defaultdict(int)
     for mt in p.meetings:
         deg[mt.a] += 1
         deg[mt.b] += 1
-    allowed = [p.allowed_slots(mt) for mt in p.meetings]
-    order = sorted(
-        range(len(p.meetings)),
-        key=lambda i: (
-            -int(p.meetings[i].required),
-            -p.meetings[i].weight,
-            len(allowed[i]),
-            -(deg[p.meetings[i].a] + deg[p.meetings[i].b]),
-        ),
-    )
+
+    def scarce_first(i: int) -> tuple:
+        mt = p.meetings[i]
+        return (-int(mt.required), -mt.weight, len(allowed[i]), -(deg[mt.a] + deg[mt.b]))
+
+    order = sorted(range(len(p.meetings)), key=scarce_first)
     candidates = [greedy(p), _order_greedy(p, order)]
-    weight = [mt.weight for mt in p.meetings]
-    sol = max(candidates, key=lambda s: sum(weight[i] for i in s))
+    start = max(candidates, key=lambda s: sum(weight[i] for i in s))
+    value, bound = relaxation(p, allowed)
+    colouring = SlotColouring(p, allowed, seed=seed)
+    chosen = [i for i, v in enumerate(value) if v > 0.99 or (p.meetings[i].required and allowed[i])]
+    colouring.place_all(sorted(chosen, key=scarce_first))
+    # Then the rest, fractional LP values first: what the colouring could not place frees
+    # room that another request may use.
+    rest = sorted((i for i in range(len(p.meetings)) if i not in colouring.slot_of and allowed[i]),
+                  key=lambda i: (-value[i], -weight[i], scarce_first(i)))  # fmt: skip
+    colouring.place_all(rest)
+    sol = dict(colouring.slot_of)
+    if sum(weight[i] for i in sol) < sum(weight[i] for i in start) or any(
+        p.meetings[i].required and i not in sol for i in start
+    ):
+        sol = start
     by_part: dict[str, list[int]] = defaultdict(list)
     for i, mt in enumerate(p.meetings):
         by_part[mt.a].append(i)
         by_part[mt.b].append(i)
     people = [pt.id for pt in p.participants if by_part[pt.id]]
-    while time.monotonic() < deadline - 0.3:
+    while time.monotonic() < deadline - 0.3 and sum(weight[i] for i in sol) < bound - 1e-6:
         unplaced = [i for i in range(len(p.meetings)) if i not in sol and allowed[i]]
-        chosen: set[str] = set()
+        chosen_people: set[str] = set()
         n_free = 0
         # Seed the neighbourhood with people whose requests are unplaced (their partners'
         # meetings are freed with them) until about `max_free` meetings may move.
@@ -98,11 +126,13 @@ def solve_large(
         for w in pool:
             if n_free >= max_free:
                 break
-            if w not in chosen:
-                chosen.add(w)
+            if w not in chosen_people:
+                chosen_people.add(w)
                 n_free += len(by_part[w])
-        sol = _improve(p, sol, chosen, by_part, allowed, min(2.0, deadline - time.monotonic()), rng)
-    return sol
+        sol = _improve(
+            p, sol, chosen_people, by_part, allowed, min(2.0, deadline - time.monotonic()), rng
+        )
+    return sol, bound
 
 
 def _improve(p, sol, chosen, by_part, allowed, limit, rng) -> dict[int, int]:
@@ -174,40 +204,55 @@ def _improve(p, sol, chosen, by_part, allowed, limit, rng) -> dict[int, int]:
 
 
 def lp_bound(problem: Problem) -> float:
-    """Upper bound on total weight held: LP relaxation of the slot-aggregated model.
+    """Upper bound on the total weight of any schedule (see `relaxation`)."""
+    return relaxation(problem, [problem.allowed_slots(mt) for mt in problem.meetings])[1]
 
-    y_m in [0, 1] per meeting; per participant, meetings held <= its free slots (and its
-    maximum); per session, shared-table meetings <= tables x slots of the sessions they may
-    use. Summing the time-indexed model's constraints over slots gives these, so this bound
-    is at least the time-indexed LP bound and at least the true optimum.
+
+def relaxation(problem: Problem, allowed: list[list[int]]) -> tuple[list[float], float]:
+    """LP relaxation of the slot-aggregated model: (value per meeting, optimum).
+
+    y_m in [0, 1] per meeting; per participant, meetings held <= the slots
+    it can use (and its maximum), also per session for meetings bound to one session; per
+    session, shared-table meetings <= tables x slots of the sessions they may use. Summing
+    the time-indexed model's constraints over slots gives these, so the optimum is an upper
+    bound on every schedule's weight. On the scale benchmark's events the LP optimum is
+    integral, which makes it a good choice of meetings to hold.
     """
     from ortools.linear_solver import pywraplp
 
     p = problem
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    y = []
-    for mt in p.meetings:
-        y.append(lp.NumVar(0.0, 1.0 if p.allowed_slots(mt) else 0.0, ""))
-    by_part: dict[str, list[int]] = defaultdict(list)
+    y = [lp.NumVar(0.0, 1.0 if a else 0.0, "") for a in allowed]
+    mine: dict[str, list[int]] = defaultdict(list)
     for i, mt in enumerate(p.meetings):
-        by_part[mt.a].append(i)
-        by_part[mt.b].append(i)
-    for pt in p.participants:
-        mine = by_part[pt.id]
-        if not mine:
-            continue
-        cap = len(p.slots) - len(set(pt.unavailable))
-        if pt.max_meetings is not None:
-            cap = min(cap, pt.max_meetings)
-        if len(mine) > cap:
-            lp.Add(sum(y[i] for i in mine) <= cap)
-    tabled = [i for i, mt in enumerate(p.meetings) if p.needs_table(mt)]
+        if allowed[i]:
+            mine[mt.a].append(i)
+            mine[mt.b].append(i)
+    session_of = [s.session for s in p.slots]
+    for pid, ms in mine.items():
+        usable = {t for i in ms for t in allowed[i]}
+        cap = len(usable)
+        mx = p.participant(pid).max_meetings
+        if mx is not None:
+            cap = min(cap, mx)
+        if len(ms) > cap:
+            lp.Add(sum(y[i] for i in ms) <= cap)
+        bound_to: dict[str, list[int]] = defaultdict(list)
+        for i in ms:
+            sessions = {session_of[t] for t in allowed[i]}
+            if len(sessions) == 1:
+                bound_to[sessions.pop()].append(i)
+        for session, sm in bound_to.items():
+            room = sum(1 for t in usable if session_of[t] == session)
+            if len(sm) > room:
+                lp.Add(sum(y[i] for i in sm) <= room)
+    tabled = [i for i, mt in enumerate(p.meetings) if allowed[i] and p.needs_table(mt)]
     lp.Add(sum(y[i] for i in tabled) <= p.shared_tables * len(p.slots))
     for session in p.sessions:
-        only = [i for i in tabled if p.meetings[i].session == session]
+        only = [i for i in tabled if {session_of[t] for t in allowed[i]} == {session}]
         n = sum(1 for s in p.slots if s.session == session)
         if only:
             lp.Add(sum(y[i] for i in only) <= p.shared_tables * n)
     lp.Maximize(sum(mt.weight * y[i] for i, mt in enumerate(p.meetings)))
-    lp.Solve()
-    return lp.Objective().Value()
+    lp.Solve()  # always feasible (all zero) and bounded
+    return [v.solution_value() for v in y], lp.Objective().Value()

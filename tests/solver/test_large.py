@@ -1,0 +1,102 @@
+"""Large events: the LP choice of meetings, Kempe-chain colouring and the engine's large path."""
+
+from __future__ import annotations
+
+import random
+
+from matchmaker.solver import Problem, solve, validate
+from matchmaker.solver.colouring import SlotColouring
+from matchmaker.solver.engine import LARGE_PAIRS
+from matchmaker.solver.greedy import greedy
+from matchmaker.solver.large import lp_bound
+
+from .helpers import problem
+
+
+def colouring_of(p: Problem) -> SlotColouring:
+    return SlotColouring(p, [p.allowed_slots(mt) for mt in p.meetings])
+
+
+def three_meetings(**kw) -> Problem:
+    # u-x and v-w are placed so that u is free only in s1 and v only in s2.
+    return problem([("ux", "u", "x"), ("vw", "v", "w"), ("uv", "u", "v")], slots=2, **kw)
+
+
+def test_kempe_chain_swap_frees_a_common_slot():
+    p = three_meetings()
+    c = colouring_of(p)
+    c.put(0, 1)  # ux in s2
+    c.put(1, 0)  # vw in s1
+    assert c.place(2)
+    # vw moved to s2 along the chain, so uv fits in s1.
+    assert c.slot_of == {0: 1, 1: 1, 2: 0}
+
+
+def test_kempe_chain_respects_availability():
+    # Neither chain works: vw cannot move to s2, nor ux to s1.
+    p = three_meetings(
+        participants=[{"id": "w", "unavailable": ["s2"]}, {"id": "x", "unavailable": ["s1"]}]
+    )
+    c = colouring_of(p)
+    c.put(0, 1)
+    c.put(1, 0)
+    assert not c.place(2)
+    assert c.slot_of == {0: 1, 1: 0}
+
+
+def test_kempe_chain_respects_table_capacity():
+    # One shared table per slot, both taken: no swap can make room for a third meeting.
+    p = three_meetings(tables=1)
+    c = colouring_of(p)
+    c.put(0, 1)
+    c.put(1, 0)
+    assert not c.place(2)
+    assert c.used == [1, 1]
+
+
+def test_colouring_respects_maximum_meetings():
+    p = problem(
+        [("ab", "a", "b"), ("ac", "a", "c"), ("ad", "a", "d")],
+        slots=3,
+        participants=[{"id": "a", "max_meetings": 2}],
+    )
+    c = colouring_of(p)
+    assert c.place_all([0, 1, 2]) == []
+    assert sorted(c.slot_of) == [0, 1]
+
+
+def random_event(n_people: int, n_meetings: int, n_slots: int, seed: int) -> Problem:
+    rng = random.Random(seed)
+    people = [f"p{k}" for k in range(n_people)]
+    # A few popular people receive many requests, so some cannot meet everyone who asks.
+    weights = [1.0 / (k + 1) for k in range(n_people)]
+    pairs: set[tuple[str, str]] = set()
+    while len(pairs) < n_meetings:
+        a, b = rng.choices(people, weights=weights, k=2)
+        if a != b:
+            pairs.add((min(a, b), max(a, b)))
+    meetings = [
+        {"id": f"m{k}", "a": a, "b": b, "weight": rng.choice((1, 1, 2))}
+        for k, (a, b) in enumerate(sorted(pairs))
+    ]
+    participants = [
+        {"id": pid, "unavailable": [f"s{t + 1}" for t in range(n_slots) if rng.random() < 0.03]}
+        for pid in people
+    ]
+    return problem(
+        meetings, slots=n_slots, tables=n_meetings // n_slots // 2, participants=participants
+    )
+
+
+def test_large_event_reaches_the_bound_and_says_optimal():
+    p = random_event(300, 2000, 24, seed=3)
+    assert len(p.meetings) * len(p.slots) > LARGE_PAIRS
+    r = solve(p, time_limit=20, workers=1)
+    assert validate(p, r.schedule) == []
+    held = sum(p.meetings[p.meeting_index[pm.meeting]].weight for pm in r.placed)
+    bound = lp_bound(p)
+    assert held >= sum(p.meetings[i].weight for i in greedy(p))
+    assert r.bound == bound
+    # This event is table-bound: the bound is whole and the schedule reaches it.
+    assert held == bound
+    assert r.status == "optimal"
