@@ -1,7 +1,7 @@
 """Scale benchmark: generated large events, LP upper bound, greedy baseline and the engine.
 
     python bench/bench_solver_scale.py --quick            # 500 participants, 15 s
-    python bench/bench_solver_scale.py --sizes 2000 5000 --time-limits 60 120
+    python bench/bench_solver_scale.py --sizes 2000 5000 10000 --time-limits 60 120 300
 
 Prints per size: requests, LP bound, greedy (first-come-first-served) and engine totals with
 their ratio to the bound, seconds and peak memory; writes bench/results/solver_scale.csv.
@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             "engine_ratio": round(s_w / bound, 4),
             "engine_vs_greedy": round(s_w / g_w, 4),
             "engine_meetings": len(result.placed),
+            "status": result.status,
             "valid": valid,
             "time_limit": limit,
             "engine_s": round(solve_s, 1),
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{n:6} participants {row['requests']:6} requests {row['tables']:5} tables | "
             f"LP bound {bound:9.1f} | greedy {g_w:6} ({row['greedy_ratio']:.1%}) | "
             f"engine {s_w:6} ({row['engine_ratio']:.1%}, x{row['engine_vs_greedy']:.3f} greedy) "
-            f"in {solve_s:.1f}s, valid={valid}, peak {row['peak_rss_mb']} MB",
+            f"in {solve_s:.1f}s, {result.status}, valid={valid}, peak {row['peak_rss_mb']} MB",
             flush=True,
         )
     out = (

@@ -100,3 +100,24 @@ def test_large_event_reaches_the_bound_and_says_optimal():
     # This event is table-bound: the bound is whole and the schedule reaches it.
     assert held == bound
     assert r.status == "optimal"
+
+
+def test_large_rerun_keeps_every_published_meeting_and_refills():
+    p = random_event(300, 2400, 24, seed=4)
+    first = solve(p, time_limit=20, workers=1)
+    gone = {"p0", "p7", "p11"}  # p0 is the most requested person
+    after = Problem(
+        slots=p.slots,
+        tables=p.tables,
+        participants=[pt for pt in p.participants if pt.id not in gone],
+        meetings=[m for m in p.meetings if m.a not in gone and m.b not in gone],
+    )
+    assert len(after.meetings) * len(after.slots) > LARGE_PAIRS
+    again = solve(after, time_limit=5, workers=1, previous=first)
+    assert validate(after, again.schedule) == []
+    before = {pm.meeting: (pm.slot, pm.table) for pm in first.placed}
+    now = {pm.meeting: (pm.slot, pm.table) for pm in again.placed}
+    unaffected = [m for m in before if m in after.meeting_index]
+    assert all(now[m] == before[m] for m in unaffected)
+    # The cancelled people's tables went to requests that did not fit before.
+    assert len(again.placed) > len(unaffected)

@@ -41,6 +41,7 @@ class SlotColouring:
         self.limit = {
             pt.id: pt.max_meetings for pt in problem.participants if pt.max_meetings is not None
         }
+        self.pinned: set[int] = set()  # meetings Kempe swaps must not move
         self.rng = random.Random(seed)
 
     def put(self, i: int, t: int) -> None:
@@ -57,6 +58,17 @@ class SlotColouring:
         del self.at[mt.b][t]
         self.used[t] -= self.table[i]
 
+    def fits(self, i: int, t: int) -> bool:
+        """Whether meeting i can take slot t as things stand."""
+        mt = self.p.meetings[i]
+        return (
+            t in self.allowed_sets[i]
+            and t not in self.at[mt.a]
+            and t not in self.at[mt.b]
+            and not (self.table[i] and self.used[t] >= self.capacity)
+            and not self._full(i)
+        )
+
     def place(self, i: int) -> bool:
         """Place meeting i directly, else by one Kempe-chain swap. False if neither works."""
         if self._full(i):
@@ -69,10 +81,11 @@ class SlotColouring:
 
     def place_all(self, meetings: Iterable[int]) -> list[int]:
         """Direct placement in the given order, then repairs; returns the ones left out
-        (meetings of people already at their maximum are left out without trying)."""
+        (meetings already placed are skipped; meetings of people already at their maximum
+        are left out without trying)."""
         left = []
         for i in meetings:
-            if self._full(i):
+            if i in self.slot_of or self._full(i):
                 continue
             t = self._direct(i)
             if t is None:
@@ -146,7 +159,7 @@ class SlotColouring:
         change = {a: self.table[i], b: 0}
         for j in path:
             new = b if self.slot_of[j] == a else a
-            if new not in self.allowed_sets[j]:
+            if j in self.pinned or new not in self.allowed_sets[j]:
                 return False
             if self.table[j]:
                 change[new] += 1

@@ -76,9 +76,15 @@ def solve(
     if phases is None:
         phases = RERUN_PHASES if prev else DEFAULT_PHASES
 
-    if not prev and large.supported(problem) and _pairs(problem) > LARGE_PAIRS:
-        # One big CP-SAT model would not fit in time or memory: see large.py.
-        sol, bound = large.solve_large(problem, time_limit=max(0.5, time_limit - 3.0), seed=seed)
+    if large.supported(problem) and _pairs(problem) > LARGE_PAIRS:
+        # One big CP-SAT model would not fit in time or memory: see large.py. On a re-run
+        # the previous schedule's meetings stay put.
+        sol, bound = large.solve_large(
+            problem,
+            time_limit=max(0.5, time_limit - 3.0),
+            seed=seed,
+            previous={i: t for i, (t, _) in prev.items()},
+        )
         value = sum(problem.meetings[i].weight for i in sol)
         return finish(
             problem,

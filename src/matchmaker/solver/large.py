@@ -24,6 +24,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
+from collections.abc import Collection
 
 from ortools.sat.python import cp_model
 
@@ -67,10 +68,19 @@ def _order_greedy(problem: Problem, order: list[int]) -> dict[int, int]:
 
 
 def solve_large(
-    problem: Problem, *, time_limit: float, seed: int = 0, max_free: int = 1500
+    problem: Problem,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    previous: dict[int, int] | None = None,
+    max_free: int = 1500,
 ) -> tuple[dict[int, int], float]:
     """(Meeting index -> slot index, upper bound on the weight), maximising the total
     weight held within `time_limit` seconds.
+
+    `previous` (meeting index -> slot index) is a published schedule on a re-run: those
+    meetings keep their slots whenever they still fit, and nothing below moves them; new and
+    unplaced requests fill the room that is left (freed by cancellations, for instance).
 
     Decomposition first: choose which meetings to hold with an LP that only counts
     (`relaxation`), then give them slots (`SlotColouring`). When every chosen meeting gets a
@@ -92,11 +102,16 @@ def solve_large(
         mt = p.meetings[i]
         return (-int(mt.required), -mt.weight, len(allowed[i]), -(deg[mt.a] + deg[mt.b]))
 
-    order = sorted(range(len(p.meetings)), key=scarce_first)
-    candidates = [greedy(p), _order_greedy(p, order)]
-    start = max(candidates, key=lambda s: sum(weight[i] for i in s))
-    value, bound = relaxation(p, allowed)
     colouring = SlotColouring(p, allowed, seed=seed)
+    # Locked meetings claim their slots first, then the rest of the previous schedule.
+    for i, t in sorted((previous or {}).items(), key=lambda it: (not p.meetings[it[0]].locked, it)):
+        if colouring.fits(i, t):
+            colouring.put(i, t)
+            colouring.pinned.add(i)
+    pinned = colouring.pinned
+    value, bound = relaxation(p, allowed, keep=pinned)
+    if pinned:
+        bound = relaxation(p, allowed)[1]
     chosen = [i for i, v in enumerate(value) if v > 0.99 or (p.meetings[i].required and allowed[i])]
     colouring.place_all(sorted(chosen, key=scarce_first))
     # Then the rest, fractional LP values first: what the colouring could not place frees
@@ -105,10 +120,13 @@ def solve_large(
                   key=lambda i: (-value[i], -weight[i], scarce_first(i)))  # fmt: skip
     colouring.place_all(rest)
     sol = dict(colouring.slot_of)
-    if sum(weight[i] for i in sol) < sum(weight[i] for i in start) or any(
-        p.meetings[i].required and i not in sol for i in start
-    ):
-        sol = start
+    if not pinned:
+        order = sorted(range(len(p.meetings)), key=scarce_first)
+        for start in (greedy(p), _order_greedy(p, order)):
+            # Never below first-come-first-served, and never fewer required meetings.
+            better = sum(weight[i] for i in start) > sum(weight[i] for i in sol)
+            if better or any(p.meetings[i].required and i not in sol for i in start):
+                sol = start
     by_part: dict[str, list[int]] = defaultdict(list)
     for i, mt in enumerate(p.meetings):
         by_part[mt.a].append(i)
@@ -129,14 +147,13 @@ def solve_large(
             if w not in chosen_people:
                 chosen_people.add(w)
                 n_free += len(by_part[w])
-        sol = _improve(
-            p, sol, chosen_people, by_part, allowed, min(2.0, deadline - time.monotonic()), rng
-        )
+        limit = min(2.0, deadline - time.monotonic())
+        sol = _improve(p, sol, chosen_people, by_part, allowed, limit, rng, pinned)
     return sol, bound
 
 
-def _improve(p, sol, chosen, by_part, allowed, limit, rng) -> dict[int, int]:
-    free = sorted({i for pid in chosen for i in by_part[pid]})
+def _improve(p, sol, chosen, by_part, allowed, limit, rng, pinned) -> dict[int, int]:
+    free = sorted({i for pid in chosen for i in by_part[pid]} - pinned)
     free_set = set(free)
     busy: dict[str, set[int]] = defaultdict(set)
     used = [0] * len(p.slots)
@@ -208,7 +225,9 @@ def lp_bound(problem: Problem) -> float:
     return relaxation(problem, [problem.allowed_slots(mt) for mt in problem.meetings])[1]
 
 
-def relaxation(problem: Problem, allowed: list[list[int]]) -> tuple[list[float], float]:
+def relaxation(
+    problem: Problem, allowed: list[list[int]], keep: Collection[int] = ()
+) -> tuple[list[float], float]:
     """LP relaxation of the slot-aggregated model: (value per meeting, optimum).
 
     y_m in [0, 1] per meeting; per participant, meetings held <= the slots
@@ -216,13 +235,14 @@ def relaxation(problem: Problem, allowed: list[list[int]]) -> tuple[list[float],
     session, shared-table meetings <= tables x slots of the sessions they may use. Summing
     the time-indexed model's constraints over slots gives these, so the optimum is an upper
     bound on every schedule's weight. On the scale benchmark's events the LP optimum is
-    integral, which makes it a good choice of meetings to hold.
+    integral, which makes it a good choice of meetings to hold. Meetings in `keep` are
+    held (they already have slots).
     """
     from ortools.linear_solver import pywraplp
 
     p = problem
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    y = [lp.NumVar(0.0, 1.0 if a else 0.0, "") for a in allowed]
+    y = [lp.NumVar(1.0 if i in keep else 0.0, 1.0 if a else 0.0, "") for i, a in enumerate(allowed)]
     mine: dict[str, list[int]] = defaultdict(list)
     for i, mt in enumerate(p.meetings):
         if allowed[i]:
