@@ -99,7 +99,7 @@ def test_download_holds_programme_and_published_meetings_in_utc(expo, client_for
     }
     assert str(vevents[uid(expo.with_ben)]["DESCRIPTION"]) == (
         "Partner: Ben Dupont\nOrganisation: Dupont Cryogenics\nPosition: Sales director\n"
-        "Table: Table 3"
+        "Place: Table 3"
     )
     # written in UTC with the Z suffix, not with a TZID
     body = response.content.decode()

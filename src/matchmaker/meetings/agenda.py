@@ -238,7 +238,7 @@ def calendar_for(
         if partner.person.job_title:
             description.append(_("Position: %(title)s") % {"title": partner.person.job_title})
         if meeting.table_id and not meeting.online:
-            description.append(_("Table: %(table)s") % {"table": meeting.table})
+            description.append(_("Place: %(table)s") % {"table": meeting.table})
         if video:
             description.append(_("Video link: %(url)s") % {"url": video})
         vevent.add("description", "\n".join(description))
