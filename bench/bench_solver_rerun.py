@@ -2,11 +2,13 @@
 
     python bench/bench_solver_rerun.py --quick      # 80 participants, 5 s per solve
     python bench/bench_solver_rerun.py               # 150 participants, 20 s per solve
+    python bench/bench_solver_rerun.py --participants 2000 --slots 24 --time-limit 60 --seeds 0
+                                                     # a large event (decomposition path)
 
 Measures, among published meetings whose two participants both stay, the share that keeps
 its slot and table, in two modes: `previous` (the old schedule passed as `previous=`) and
 `locked` (published meetings marked locked). Also prints meetings held before and after and
-the greedy baseline. Writes bench/results/solver_rerun.csv.
+the greedy baseline. Writes bench/results/solver_rerun.csv (solver_rerun_N.csv for other sizes).
 """
 
 from __future__ import annotations
@@ -115,7 +117,13 @@ def main(argv: list[str] | None = None) -> int:
         ROOT
         / "bench"
         / "results"
-        / ("solver_rerun_quick.csv" if args.quick else "solver_rerun.csv")
+        / (
+            "solver_rerun_quick.csv"
+            if args.quick
+            else "solver_rerun.csv"
+            if n == 150
+            else f"solver_rerun_{n}.csv"
+        )
     )
     with open(out, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))

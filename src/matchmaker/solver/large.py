@@ -109,9 +109,10 @@ def solve_large(
             colouring.put(i, t)
             colouring.pinned.add(i)
     pinned = colouring.pinned
-    value, bound = relaxation(p, allowed, keep=pinned)
-    if pinned:
-        bound = relaxation(p, allowed)[1]
+    # With meetings pinned, the LP that keeps them bounds what this search can reach (the
+    # target); the bound reported is the one without them.
+    value, target = relaxation(p, allowed, keep=pinned)
+    bound = relaxation(p, allowed)[1] if pinned else target
     chosen = [i for i, v in enumerate(value) if v > 0.99 or (p.meetings[i].required and allowed[i])]
     colouring.place_all(sorted(chosen, key=scarce_first))
     # Then the rest, fractional LP values first: what the colouring could not place frees
@@ -132,7 +133,7 @@ def solve_large(
         by_part[mt.a].append(i)
         by_part[mt.b].append(i)
     people = [pt.id for pt in p.participants if by_part[pt.id]]
-    while time.monotonic() < deadline - 0.3 and sum(weight[i] for i in sol) < bound - 1e-6:
+    while time.monotonic() < deadline - 0.3 and sum(weight[i] for i in sol) < target - 1e-6:
         unplaced = [i for i in range(len(p.meetings)) if i not in sol and allowed[i]]
         chosen_people: set[str] = set()
         n_free = 0
