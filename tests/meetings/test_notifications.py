@@ -317,3 +317,46 @@ def test_outbox_page_filters_by_status(roles, client_for):
     assert "Fine one" in page and "Broken one" not in page
     page = client.get(url, {"status": "bogus"}).content.decode()
     assert "Fine one" in page and "Broken one" in page
+
+
+# --- organisers moving meetings ----------------------------------------------------------------
+
+
+def test_moving_a_published_meeting_emails_both_sides(client, b2b):
+    d, h = b2b.delegates[0], b2b.hosts[0]
+    meeting = booking.book(d, h, b2b.slots[1], origin="live")
+    assert meeting.is_published
+    client.force_login(b2b.organiser)
+    client.post(
+        reverse("meetings:move", kwargs={"slug": "b2b-event", "pk": meeting.pk}),
+        {"slot": b2b.slots[4].pk, "table": b2b.tables[2].pk},
+    )
+    first, second = emails()
+    assert (first.to, second.to) == (addresses(d), addresses(h))
+    assert first.subject == f"{b2b.event.name}: your meeting with Host 1 has moved"
+    assert second.subject == f"{b2b.event.name}: your meeting with Delegate 1 has moved"
+    body = first.body.splitlines()
+    assert body[2] == "The organisers moved your meeting. It now takes place:"
+    assert "When: Wednesday 10 March 2027, 15:35–15:55 (Europe/Paris)" in body
+    assert "Where: Table 3" in body
+    assert any(line.startswith("It was: Wednesday 10 March 2027, 14:20") for line in body)
+    assert f"{SITE}/events/b2b-event/b2b/agenda/" in first.body
+
+
+def test_swapping_emails_all_four_people_and_unpublished_meetings_stay_quiet(client, b2b):
+    d1, d2, h1, h2 = *b2b.delegates[:2], *b2b.hosts
+    one = booking.book(d1, h1, b2b.slots[0], origin="live")
+    two = booking.book(d2, h2, b2b.slots[3], origin="live")
+    client.force_login(b2b.organiser)
+    client.post(
+        reverse("meetings:swap", kwargs={"slug": "b2b-event"}),
+        {"first": one.pk, "second": two.pk},
+    )
+    assert sorted(m.to[0] for m in emails()) == sorted(
+        addresses(p)[0] for p in (d1, d2, h1, h2)
+    )
+    OutboxMessage.objects.all().delete()
+    Meeting.objects.filter(pk=one.pk).update(is_published=False)
+    one.refresh_from_db()
+    assert notifications.meeting_moved(one, one.slot.starts_at, "") == 0
+    assert emails() == []

@@ -1,4 +1,4 @@
-"""Emails about B2B meetings: requests, answers, cancellations, the published schedule.
+"""Emails about B2B meetings: requests, answers, moves, cancellations, the published schedule.
 
 Views call these after a service call has succeeded. Each email goes to the participant's
 person in their own language (see core.mail.send_templated) through the outbox, which retries
@@ -92,6 +92,28 @@ def meeting_cancelled(meeting: Meeting, by: Participant | None = None) -> int:
             partner=meeting.other(participant),
             by=by,
             link=_url("meetings:requests", meeting.event),
+        )
+    return sent
+
+
+def meeting_moved(meeting: Meeting, old_starts_at, old_table: str) -> int:
+    """To both sides when organisers move a published meeting to another time or table.
+
+    Unpublished meetings are not in anybody's agenda yet, so nobody is told about them.
+    """
+    if not meeting.is_published or meeting.status != Meeting.Status.SCHEDULED:
+        return 0
+    sent = 0
+    for participant in (meeting.a, meeting.b):
+        sent += _send(
+            "meeting_moved",
+            participant,
+            meeting.event,
+            meeting=meeting,
+            partner=meeting.other(participant),
+            old_starts_at=old_starts_at,
+            old_table=old_table,
+            link=agenda_url(meeting.event),
         )
     return sent
 

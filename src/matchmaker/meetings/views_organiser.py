@@ -278,11 +278,13 @@ def move(request: HttpRequest, event, pk: int) -> HttpResponse:
         initial={"slot": meeting.slot_id, "table": meeting.table_id},
     )
     if request.method == "POST" and form.is_valid():
+        old_start, old_table = meeting.slot.starts_at, str(meeting.table or "")
         try:
             organiser.move_meeting(meeting, form.cleaned_data["slot"], form.cleaned_data["table"])
         except booking.BookingError as error:
             form.add_error(None, str(error))
         else:
+            notifications.meeting_moved(meeting, old_start, old_table)
             messages.success(request, _("Meeting moved."))
             return redirect("meetings:meetings", slug=event.slug)
     return render(
@@ -299,12 +301,15 @@ def swap(request: HttpRequest, event) -> HttpResponse:
     try:
         first = Meeting.objects.get(pk=int(request.POST.get("first", "")), event=event)
         second = Meeting.objects.get(pk=int(request.POST.get("second", "")), event=event)
+        before = [(m.slot.starts_at, str(m.table or "")) for m in (first, second)]
         organiser.swap_meetings(first, second)
     except (ValueError, Meeting.DoesNotExist):
         messages.error(request, _("Choose two meetings of this event."))
     except booking.BookingError as error:
         messages.error(request, str(error))
     else:
+        for meeting, (old_start, old_table) in zip((first, second), before, strict=True):
+            notifications.meeting_moved(meeting, old_start, old_table)
         messages.success(request, _("Meetings swapped."))
     return redirect("meetings:meetings", slug=event.slug)
 
