@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 from matchmaker.solver import Problem, solve, validate
 from matchmaker.solver.colouring import SlotColouring
 from matchmaker.solver.engine import LARGE_PAIRS
 from matchmaker.solver.greedy import greedy
-from matchmaker.solver.large import lp_bound
+from matchmaker.solver.large import lp_bound, row_capacity, solve_large
 
 from .helpers import problem
 
@@ -121,3 +122,72 @@ def test_large_rerun_keeps_every_published_meeting_and_refills():
     assert all(now[m] == before[m] for m in unaffected)
     # The cancelled people's tables went to requests that did not fit before.
     assert len(again.placed) > len(unaffected)
+
+
+def test_row_capacity_takes_every_slot_that_keeps_the_run_short():
+    sessions = ["am"] * 6 + ["pm"] * 6
+    assert row_capacity(list(range(12)), sessions, None) == 12
+    # am: 0 1 2 _ 4 5 | pm: 6 7 8 _ 10 11 -> 5 + 5
+    assert row_capacity(list(range(12)), sessions, 3) == 10
+    # An unavailable slot (3) breaks the run by itself.
+    assert row_capacity([0, 1, 2, 4, 5, 6, 7, 8], sessions, 3) == 8
+
+
+def test_colouring_keeps_at_most_n_in_a_row():
+    rule = {"kind": "max_in_row", "n": 2}
+    p = problem([("ab", "a", "b"), ("ac", "a", "c"), ("ad", "a", "d")], slots=3, rules=[rule])
+    c = colouring_of(p)
+    c.put(0, 0)
+    c.put(1, 1)
+    assert not c.fits(2, 2)
+    assert not c.place(2)
+    # The Kempe chain may not make a three-in-a-row either.
+    assert c.slot_of == {0: 0, 1: 1}
+
+
+def grouped_event(seed: int, rules: list[dict]) -> Problem:
+    """Every fifth person a host; only delegates with at least two requests to hosts stay,
+    so "at least 1 with a host" can be met."""
+    data = random_event(300, 2400, 24, seed=seed).to_dict()
+    for k, part in enumerate(data["participants"]):
+        part["groups"] = ["host"] if k % 5 == 0 else ["delegate"]
+    hosts = {part["id"] for part in data["participants"] if part["groups"] == ["host"]}
+    asks = Counter(
+        w
+        for m in data["meetings"]
+        if (m["a"] in hosts) != (m["b"] in hosts)
+        for w in (m["a"], m["b"])
+        if w not in hosts
+    )
+    keep = hosts | {w for w, n in asks.items() if n >= 2}
+    data["participants"] = [part for part in data["participants"] if part["id"] in keep]
+    data["meetings"] = [m for m in data["meetings"] if m["a"] in keep and m["b"] in keep]
+    data["rules"] = rules
+    return Problem.from_dict(data)
+
+
+def test_large_event_keeps_both_kinds_of_rule():
+    rules = [
+        {"kind": "min_with_group", "n": 1, "group": "delegate", "partner_group": "host"},
+        {"kind": "max_in_row", "n": 3},
+    ]
+    p = grouped_event(5, rules)
+    assert len(p.meetings) * len(p.slots) > LARGE_PAIRS
+    sol, bound = solve_large(p, time_limit=3)
+    assert sol is not None
+    r = solve(p, time_limit=6, workers=1)
+    assert validate(p, r.schedule) == []  # the validator checks both rules
+    assert r.status in ("optimal", "feasible")
+    assert r.bound == bound
+    held = sum(p.meetings[p.meeting_index[pm.meeting]].weight for pm in r.placed)
+    assert held >= sum(p.meetings[i].weight for i in greedy(p))
+
+
+def test_large_event_with_an_impossible_minimum_goes_to_the_full_model():
+    # Some delegates asked for only two hosts.
+    rules = [{"kind": "min_with_group", "n": 3, "group": "delegate", "partner_group": "host"}]
+    p = grouped_event(6, rules)
+    sol, bound = solve_large(p, time_limit=5)
+    assert sol is None and bound == float("inf")
+    r = solve(p, time_limit=40, workers=1, explain=False)
+    assert r.status == "infeasible"

@@ -8,8 +8,8 @@ A meeting the greedy pass cannot place has a slot `a` free for one side (u) and 
 free for the other (v), but no slot free for both. Swapping `a` and `b` along the path that
 alternates between `a`- and `b`-meetings from v (a Kempe chain) frees `a` at v without
 touching u, so the meeting fits at `a`. Every meeting on the path must allow its new slot and
-the tables must still suffice; among a few random choices of (a, b) the first that works is
-taken. On the scale benchmark's events this places every meeting of an optimal selection.
+the tables must still suffice, and so must "at most n in a row" for the people whose busy
+slots change; among a few random choices of (a, b) the first that works is taken. On the scale benchmark's events this places every meeting of an optimal selection.
 """
 
 from __future__ import annotations
@@ -19,6 +19,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .problem import Problem
+
+
+def max_in_row(problem: Problem) -> dict[str, int]:
+    """Person -> the strictest "at most n meetings in a row" rule that applies to it."""
+    out: dict[str, int] = {}
+    for r in problem.rules:
+        if r.kind == "max_in_row":
+            for pid in problem.rule_members(r):
+                out[pid] = min(out.get(pid, r.n), r.n)
+    return out
+
 
 # Longest chain followed and (a, b) pairs tried per meeting: repairs stay cheap and local.
 MAX_CHAIN = 400
@@ -42,6 +53,8 @@ class SlotColouring:
             pt.id: pt.max_meetings for pt in problem.participants if pt.max_meetings is not None
         }
         self.pinned: set[int] = set()  # meetings Kempe swaps must not move
+        self.max_row = max_in_row(problem)
+        self.session = [sl.session for sl in problem.slots]
         self.rng = random.Random(seed)
 
     def put(self, i: int, t: int) -> None:
@@ -67,6 +80,8 @@ class SlotColouring:
             and t not in self.at[mt.b]
             and not (self.table[i] and self.used[t] >= self.capacity)
             and not self._full(i)
+            and self._row_ok(mt.a, self.at[mt.a].keys(), t)
+            and self._row_ok(mt.b, self.at[mt.b].keys(), t)
         )
 
     def place(self, i: int) -> bool:
@@ -108,20 +123,36 @@ class SlotColouring:
                 continue
             if self.table[i] and self.used[t] >= self.capacity:
                 continue
+            if not (self._row_ok(mt.a, busy_a.keys(), t) and self._row_ok(mt.b, busy_b.keys(), t)):
+                continue
             # The emptiest slot keeps table capacity spread for the meetings still to come.
             if best is None or self.used[t] < self.used[best]:
                 best = t
         return best
 
-    def _chain(self, v: str, a: int, b: int, stop: str) -> list[int] | None:
-        """Meetings on the a/b path from v (starting with v's a-meeting); None when it runs
-        into `stop`, closes a cycle or gets too long."""
+    def _row_ok(self, pid: str, busy: Iterable[int], t: int) -> bool:
+        """Whether `pid`, busy in `busy` and also in t, keeps its "at most n in a row"."""
+        n = self.max_row.get(pid)
+        if n is None:
+            return True
+        taken = set(busy)
+        run = 1
+        for step in (-1, 1):
+            s = t + step
+            while 0 <= s < len(self.session) and s in taken and self.session[s] == self.session[t]:
+                run += 1
+                s += step
+        return run <= n
+
+    def _chain(self, v: str, a: int, b: int, stop: str) -> tuple[list[int], str] | None:
+        """Meetings on the a/b path from v (starting with v's a-meeting) and the person it
+        ends at; None when it runs into `stop`, closes a cycle or gets too long."""
         path: list[int] = []
         w, c = v, a
         while True:
             i = self.at[w].get(c)
             if i is None:
-                return path
+                return path, w
             if len(path) >= MAX_CHAIN:
                 return None
             mt = self.p.meetings[i]
@@ -143,8 +174,11 @@ class SlotColouring:
                 options.extend((u, v, a, b) for b in free_v if b != a)
         self.rng.shuffle(options)
         for u, v, a, b in options[:MAX_TRIES]:
-            path = self._chain(v, a, b, u)
-            if path is None or not self._swap_fits(i, path, a, b):
+            chain = self._chain(v, a, b, u)
+            if chain is None or not self._swap_fits(i, chain[0], a, b):
+                continue
+            path, end = chain
+            if self.max_row and not self._rows_after_swap(i, path, end, a, b):
                 continue
             moves = [(j, b if self.slot_of[j] == a else a) for j in path]
             for j, _ in moves:
@@ -154,6 +188,26 @@ class SlotColouring:
             self.put(i, a)
             return True
         return False
+
+    def _rows_after_swap(self, i: int, path: list[int], end: str, a: int, b: int) -> bool:
+        """Runs after the swap and placing meeting i at a. Inside the chain everyone stays
+        busy in both a and b; only the two sides of i and the chain's last person change."""
+        mt = self.p.meetings[i]
+        for w in {mt.a, mt.b, end}:
+            if w not in self.max_row:
+                continue
+            busy = set(self.at[w])
+            for j in path:
+                if w in (self.p.meetings[j].a, self.p.meetings[j].b):
+                    busy.discard(self.slot_of[j])
+            for j in path:
+                if w in (self.p.meetings[j].a, self.p.meetings[j].b):
+                    busy.add(b if self.slot_of[j] == a else a)
+            if w in (mt.a, mt.b):
+                busy.add(a)
+            if any(not self._row_ok(w, busy - {t}, t) for t in busy):
+                return False
+        return True
 
     def _swap_fits(self, i: int, path: list[int], a: int, b: int) -> bool:
         change = {a: self.table[i], b: 0}

@@ -85,18 +85,21 @@ def solve(
             seed=seed,
             previous={i: t for i, (t, _) in prev.items()},
         )
-        value = sum(problem.meetings[i].weight for i in sol)
-        return finish(
-            problem,
-            sol,
-            # Every meeting held at the relaxation's bound: nothing can hold more weight.
-            "optimal" if value >= bound - 1e-6 else "feasible",
-            {"weight": value},
-            bound,
-            abs(bound - value) / max(1.0, value),
-            prev,
-            started,
-        )
+        if sol is not None:
+            value = sum(problem.meetings[i].weight for i in sol)
+            return finish(
+                problem,
+                sol,
+                # Every meeting held at the relaxation's bound: nothing holds more weight.
+                "optimal" if value >= bound - 1e-6 else "feasible",
+                {"weight": value},
+                bound,
+                abs(bound - value) / max(1.0, value),
+                prev,
+                started,
+            )
+        # Rules or required meetings not all met: the full model decides (and explains an
+        # infeasible problem) with the time that is left.
 
     def build(with_breaks: bool) -> ScheduleModel:
         mdl = ScheduleModel(problem, breaks=with_breaks)
@@ -337,7 +340,11 @@ def _optimise(
         upper = _upper(model, name, expr)
         if upper is not None:
             minimise = upper - expr if sense > 0 else expr
-            code, found, value, bound = _race(model, minimise, upper, budget, seed)
+            units = None
+            if name == "breaks" and getattr(model, "start_var", None):
+                # The breaks term is a plain sum of hole literals: trials get it as clauses.
+                units = [h for holes in model.start_var.values() for h in holes]
+            code, found, value, bound = _race(model, minimise, upper, budget, seed, units)
             if found is None:
                 return code, None, None, None
             if sense > 0:
@@ -375,7 +382,7 @@ def _upper(model: ScheduleModel, name: str, expr) -> int | None:
     return None
 
 
-def _race(model: ScheduleModel, expr, upper: int, budget: float, seed: int):
+def _race(model: ScheduleModel, expr, upper: int, budget: float, seed: int, units=None):
     """Run the bound-driven race (race.py) on a copy of the model."""
     obj = model.m.new_int_var(0, upper, "race_objective")
     model.m.add(obj == expr)
@@ -383,7 +390,9 @@ def _race(model: ScheduleModel, expr, upper: int, budget: float, seed: int):
     copy.clear_hints()
     copy.minimize(obj)
     # Variables keep their indices in the copy, so the original handles read its answers.
-    out = race_minimize(copy, obj, list(model.x.values()), time_limit=budget, seed=seed)
+    out = race_minimize(
+        copy, obj, list(model.x.values()), time_limit=budget, seed=seed, unit_terms=units
+    )
     if out.values is None:
         return out.status, None, None, out.bound
     solution = {i: t for (i, t), v in model.x.items() if out.values[v.index]}

@@ -4,19 +4,22 @@ One CP-SAT model of a 2,000-participant event has ~430,000 meeting-slot booleans
 needs minutes and gigabytes to get anywhere with it. Here the problem is decomposed:
 
 1. `relaxation` picks the meetings to hold with an LP that only counts (per person,
-   meetings <= usable slots; meetings needing a table <= tables x slots): one variable per
-   request. Its optimum is an upper bound on every schedule, and on realistic events the
-   LP solution is integral: a choice of meetings.
+   meetings <= usable slots, fewer under "at most n in a row"; meetings needing a table <=
+   tables x slots; "at least n with a group" and required meetings as lower bounds): one
+   variable per request. Its optimum is an upper bound on every schedule, and on realistic
+   events the LP solution is integral: a choice of meetings.
 2. `SlotColouring` gives the chosen meetings slots (greedy, then Kempe-chain swaps) and
    refills what it cannot place from the other requests. When it places every chosen
    meeting the schedule is optimal.
 3. Otherwise large-neighbourhood search: each step frees the meetings of a few hundred
-   participants (around requests still unplaced), keeps everyone else's meetings fixed and
-   asks CP-SAT for the best way to re-place them, hinted with the current placement so it
-   never loses weight.
+   participants (first those short of a rule, then around requests still unplaced), keeps
+   everyone else's meetings fixed and asks CP-SAT for the best way to re-place them,
+   hinted with the current placement so it never loses ground.
 
 Supported here: availability, sessions, allowed and fixed slots, maximum meetings, required
-meetings, tables (shared, host, online). Precedences and rules use the full model.
+meetings, tables (shared, host, online), "at least n with a group" and "at most n in a row".
+Precedences and fairness (which needs breaks) use the full model, and so does an event whose
+rules this search cannot all keep (`solve_large` then returns no schedule).
 """
 
 from __future__ import annotations
@@ -25,46 +28,75 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .colouring import SlotColouring
+from .colouring import SlotColouring, max_in_row
 from .greedy import greedy
 from .problem import Problem
 
 
 def supported(problem: Problem) -> bool:
     """Whether the large-event search handles every constraint of `problem`."""
-    return not problem.rules and not any(mt.after for mt in problem.meetings)
+    return all(r.kind != "fairness" for r in problem.rules) and not any(
+        mt.after for mt in problem.meetings
+    )
 
 
-def _order_greedy(problem: Problem, order: list[int]) -> dict[int, int]:
-    """Greedy in a given order; scarce meetings (few common free slots) first works best."""
+@dataclass(frozen=True)
+class Minimum:
+    """At least `n` of `meetings` must be held: a person's "at least n with a group", or a
+    required meeting (n = 1 of itself)."""
+
+    n: int
+    meetings: frozenset[int]
+
+
+def minimums(problem: Problem) -> list[Minimum]:
+    """Every lower bound the schedule must reach, from rules and required meetings."""
     p = problem
-    busy: dict[str, set[int]] = defaultdict(set)
-    count: dict[str, int] = defaultdict(int)
-    used = [0] * len(p.slots)
-    out: dict[int, int] = {}
-    for i in order:
-        mt = p.meetings[i]
-        if any(count[w] >= (p.participant(w).max_meetings or 10**9) for w in (mt.a, mt.b)):
+    out = [Minimum(1, frozenset([i])) for i, mt in enumerate(p.meetings) if mt.required]
+    mine: dict[str, list[int]] = defaultdict(list)
+    for i, mt in enumerate(p.meetings):
+        mine[mt.a].append(i)
+        mine[mt.b].append(i)
+    groups = {pt.id: set(pt.groups) for pt in p.participants}
+    for r in p.rules:
+        if r.kind != "min_with_group" or r.n == 0:
             continue
-        table = p.needs_table(mt)
-        best = None
-        for t in p.allowed_slots(mt):
-            if t in busy[mt.a] or t in busy[mt.b] or (table and used[t] >= p.shared_tables):
-                continue
-            # Fill the emptiest slot: keeps capacity spread so late requests still fit.
-            if best is None or used[t] < used[best]:
-                best = t
-        if best is not None:
-            out[i] = best
-            busy[mt.a].add(best)
-            busy[mt.b].add(best)
-            count[mt.a] += 1
-            count[mt.b] += 1
-            used[best] += table
+        for pid in p.rule_members(r):
+            counting = frozenset(
+                i
+                for i in mine[pid]
+                if r.partner_group
+                in groups[p.meetings[i].b if p.meetings[i].a == pid else p.meetings[i].a]
+            )
+            out.append(Minimum(r.n, counting))
     return out
+
+
+def shortfall(lows: list[Minimum], sol: dict[int, int]) -> int:
+    """How many meetings the schedule is short of its minimums, in total."""
+    return sum(max(0, lo.n - sum(1 for i in lo.meetings if i in sol)) for lo in lows)
+
+
+def row_capacity(slots: list[int], session_of: list[str], n: int | None) -> int:
+    """Most meetings in `slots` (sorted) with at most n in a row within a session: taking
+    every slot that does not make the run too long is optimal."""
+    if n is None:
+        return len(slots)
+    taken = run = 0
+    prev = None
+    for t in slots:
+        joined = prev is not None and t == prev + 1 and session_of[t] == session_of[prev]
+        run = run + 1 if joined else 1
+        if run > n:
+            run = 0
+        else:
+            taken += 1
+        prev = t
+    return taken
 
 
 def solve_large(
@@ -74,25 +106,27 @@ def solve_large(
     seed: int = 0,
     previous: dict[int, int] | None = None,
     max_free: int = 1500,
-) -> tuple[dict[int, int], float]:
+) -> tuple[dict[int, int] | None, float]:
     """(Meeting index -> slot index, upper bound on the weight), maximising the total
-    weight held within `time_limit` seconds.
+    weight held within `time_limit` seconds. The schedule is None when required meetings or
+    "at least n" rules could not all be met (the LP says they cannot, or the search did not
+    get there within half the time): the caller then uses the full model.
 
     `previous` (meeting index -> slot index) is a published schedule on a re-run: those
     meetings keep their slots whenever they still fit, and nothing below moves them; new and
     unplaced requests fill the room that is left (freed by cancellations, for instance).
-
-    Decomposition first: choose which meetings to hold with an LP that only counts
-    (`relaxation`), then give them slots (`SlotColouring`). When every chosen meeting gets a
-    slot and the LP was integral, the schedule is optimal. What the colouring
-    leaves out is refilled from the other requests, and the large-neighbourhood search
-    improves the result for as long as the time allows.
     """
     p = problem
-    deadline = time.monotonic() + time_limit
+    started = time.monotonic()
+    deadline = started + time_limit
     rng = random.Random(seed)
     allowed = [p.allowed_slots(mt) for mt in p.meetings]
     weight = [mt.weight for mt in p.meetings]
+    lows = minimums(p)
+    counts_for = defaultdict(int)
+    for lo in lows:
+        for i in lo.meetings:
+            counts_for[i] += 1
     deg: dict[str, int] = defaultdict(int)
     for mt in p.meetings:
         deg[mt.a] += 1
@@ -100,7 +134,7 @@ def solve_large(
 
     def scarce_first(i: int) -> tuple:
         mt = p.meetings[i]
-        return (-int(mt.required), -mt.weight, len(allowed[i]), -(deg[mt.a] + deg[mt.b]))
+        return (-counts_for[i], -mt.weight, len(allowed[i]), -(deg[mt.a] + deg[mt.b]))
 
     colouring = SlotColouring(p, allowed, seed=seed)
     # Locked meetings claim their slots first, then the rest of the previous schedule.
@@ -113,7 +147,9 @@ def solve_large(
     # target); the bound reported is the one without them.
     value, target = relaxation(p, allowed, keep=pinned)
     bound = relaxation(p, allowed)[1] if pinned else target
-    chosen = [i for i, v in enumerate(value) if v > 0.99 or (p.meetings[i].required and allowed[i])]
+    if value is None:
+        return None, bound
+    chosen = [i for i, v in enumerate(value) if v > 0.99]
     colouring.place_all(sorted(chosen, key=scarce_first))
     # Then the rest, fractional LP values first: what the colouring could not place frees
     # room that another request may use.
@@ -121,27 +157,43 @@ def solve_large(
                   key=lambda i: (-value[i], -weight[i], scarce_first(i)))  # fmt: skip
     colouring.place_all(rest)
     sol = dict(colouring.slot_of)
+
+    def quality(s: dict[int, int]) -> tuple[int, int]:
+        return (-shortfall(lows, s), sum(weight[i] for i in s))
+
     if not pinned:
-        order = sorted(range(len(p.meetings)), key=scarce_first)
-        for start in (greedy(p), _order_greedy(p, order)):
-            # Never below first-come-first-served, and never fewer required meetings.
-            better = sum(weight[i] for i in start) > sum(weight[i] for i in sol)
-            if better or any(p.meetings[i].required and i not in sol for i in start):
-                sol = start
+        start = greedy(p)
+        if quality(start) > quality(sol):  # never below first-come-first-served
+            sol = start
     by_part: dict[str, list[int]] = defaultdict(list)
     for i, mt in enumerate(p.meetings):
         by_part[mt.a].append(i)
         by_part[mt.b].append(i)
     people = [pt.id for pt in p.participants if by_part[pt.id]]
-    while time.monotonic() < deadline - 0.3 and sum(weight[i] for i in sol) < target - 1e-6:
+    short_deadline = started + time_limit / 2
+    while time.monotonic() < deadline - 0.3:
+        missing = -quality(sol)[0]
+        if missing and time.monotonic() > short_deadline:
+            return None, bound
+        if not missing and quality(sol)[1] >= target - 1e-6:
+            break
         unplaced = [i for i in range(len(p.meetings)) if i not in sol and allowed[i]]
+        rng.shuffle(unplaced)
+        short = [
+            i
+            for lo in lows
+            if sum(1 for j in lo.meetings if j in sol) < lo.n
+            for i in lo.meetings
+            if i not in sol and allowed[i]
+        ]
+        rng.shuffle(short)
+        # Seed the neighbourhood with people short of a minimum, then people whose requests
+        # are unplaced (their partners' meetings are freed with them) until about `max_free`
+        # meetings may move.
+        pool = [w for i in short + unplaced for w in (p.meetings[i].a, p.meetings[i].b)]
+        pool += rng.sample(people, min(len(people), 50))
         chosen_people: set[str] = set()
         n_free = 0
-        # Seed the neighbourhood with people whose requests are unplaced (their partners'
-        # meetings are freed with them) until about `max_free` meetings may move.
-        rng.shuffle(unplaced)
-        pool = [w for i in unplaced for w in (p.meetings[i].a, p.meetings[i].b)]
-        pool += rng.sample(people, min(len(people), 50))
         for w in pool:
             if n_free >= max_free:
                 break
@@ -149,24 +201,25 @@ def solve_large(
                 chosen_people.add(w)
                 n_free += len(by_part[w])
         limit = min(2.0, deadline - time.monotonic())
-        sol = _improve(p, sol, chosen_people, by_part, allowed, limit, rng, pinned)
+        sol = _improve(p, sol, chosen_people, by_part, allowed, limit, rng, pinned, lows)
+    if shortfall(lows, sol):
+        return None, bound
     return sol, bound
 
 
-def _improve(p, sol, chosen, by_part, allowed, limit, rng, pinned) -> dict[int, int]:
+def _improve(p, sol, chosen, by_part, allowed, limit, rng, pinned, lows) -> dict[int, int]:
+    """Re-place the meetings of `chosen` people (except pinned ones) with everyone else's
+    fixed: most weight, after the least shortfall below the minimums."""
     free = sorted({i for pid in chosen for i in by_part[pid]} - pinned)
     free_set = set(free)
     busy: dict[str, set[int]] = defaultdict(set)
     used = [0] * len(p.slots)
-    count: dict[str, int] = defaultdict(int)
     for i, t in sol.items():
         if i in free_set:
             continue
         mt = p.meetings[i]
         busy[mt.a].add(t)
         busy[mt.b].add(t)
-        count[mt.a] += 1
-        count[mt.b] += 1
         used[t] += p.needs_table(mt)
     m = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -196,14 +249,41 @@ def _improve(p, sol, chosen, by_part, allowed, limit, rng, pinned) -> dict[int, 
     for i in free:
         if held[i]:
             m.add_at_most_one(held[i])
-        if p.meetings[i].required:
-            m.add_bool_or(held[i] or [m.new_constant(0)])
-    for pid in chosen:
+    touched = {w for i in free for w in (p.meetings[i].a, p.meetings[i].b)}
+    rows = max_in_row(p)
+    session_of = [sl.session for sl in p.slots]
+    for pid in touched:
         mx = p.participant(pid).max_meetings
+        mine = [i for i in by_part[pid] if i in free_set]
         if mx is not None:
-            mine = [v for i in by_part[pid] if i in free_set for v in held[i]]
-            m.add(sum(mine) <= mx - count[pid])
-    m.maximize(sum(p.meetings[i].weight * v for (i, _t), v in x.items()))
+            m.add(sum(v for i in mine for v in held[i]) <= mx - len(busy[pid]))
+        n = rows.get(pid)
+        if n is None:
+            continue
+        at: dict[int, list] = defaultdict(list)
+        for i in mine:
+            for t in allowed[i]:
+                if (i, t) in x:
+                    at[t].append(x[i, t])
+        for start in range(len(p.slots) - n):
+            window = range(start, start + n + 1)
+            if len({session_of[t] for t in window}) > 1:
+                continue
+            vs = [v for t in window for v in at[t]]
+            if vs:
+                m.add(sum(vs) <= n - sum(1 for t in window if t in busy[pid]))
+    big = sum(mt.weight for mt in p.meetings) + 1
+    missing = []
+    for lo in lows:
+        if not lo.meetings & free_set:
+            continue
+        fixed = sum(1 for i in lo.meetings if i in sol and i not in free_set)
+        if fixed >= lo.n:
+            continue
+        short = m.new_int_var(0, lo.n, "")
+        m.add(short >= lo.n - fixed - sum(v for i in lo.meetings if i in free_set for v in held[i]))
+        missing.append(short)
+    m.maximize(sum(p.meetings[i].weight * v for (i, _t), v in x.items()) - big * sum(missing))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, limit)
     solver.parameters.num_workers = 1
@@ -216,7 +296,8 @@ def _improve(p, sol, chosen, by_part, allowed, limit, rng, pinned) -> dict[int, 
         if solver.boolean_value(v):
             new[i] = t
     weight = [mt.weight for mt in p.meetings]
-    if sum(weight[i] for i in new) < sum(weight[i] for i in sol):
+    before = (-shortfall(lows, sol), sum(weight[i] for i in sol))
+    if (-shortfall(lows, new), sum(weight[i] for i in new)) < before:
         return sol  # cannot happen with the hint, but never lose ground
     return new
 
@@ -228,16 +309,18 @@ def lp_bound(problem: Problem) -> float:
 
 def relaxation(
     problem: Problem, allowed: list[list[int]], keep: Collection[int] = ()
-) -> tuple[list[float], float]:
+) -> tuple[list[float] | None, float]:
     """LP relaxation of the slot-aggregated model: (value per meeting, optimum).
 
-    y_m in [0, 1] per meeting; per participant, meetings held <= the slots
-    it can use (and its maximum), also per session for meetings bound to one session; per
-    session, shared-table meetings <= tables x slots of the sessions they may use. Summing
+    y_m in [0, 1] per meeting; per participant, meetings held <= the slots it can use (and
+    its maximum, and fewer under "at most n in a row"), also per session for meetings bound
+    to one session; per session, shared-table meetings <= tables x slots of the sessions
+    they may use; required meetings and "at least n with a group" as lower bounds. Summing
     the time-indexed model's constraints over slots gives these, so the optimum is an upper
     bound on every schedule's weight. On the scale benchmark's events the LP optimum is
-    integral, which makes it a good choice of meetings to hold. Meetings in `keep` are
-    held (they already have slots).
+    integral, which makes it a good choice of meetings to hold. Meetings in `keep` are held
+    (they already have slots). Values are None (and the bound infinite) when even the LP
+    cannot meet the minimums.
     """
     from ortools.linear_solver import pywraplp
 
@@ -250,9 +333,10 @@ def relaxation(
             mine[mt.a].append(i)
             mine[mt.b].append(i)
     session_of = [s.session for s in p.slots]
+    rows = max_in_row(p)
     for pid, ms in mine.items():
-        usable = {t for i in ms for t in allowed[i]}
-        cap = len(usable)
+        usable = sorted({t for i in ms for t in allowed[i]})
+        cap = row_capacity(usable, session_of, rows.get(pid))
         mx = p.participant(pid).max_meetings
         if mx is not None:
             cap = min(cap, mx)
@@ -264,7 +348,8 @@ def relaxation(
             if len(sessions) == 1:
                 bound_to[sessions.pop()].append(i)
         for session, sm in bound_to.items():
-            room = sum(1 for t in usable if session_of[t] == session)
+            in_session = [t for t in usable if session_of[t] == session]
+            room = row_capacity(in_session, session_of, rows.get(pid))
             if len(sm) > room:
                 lp.Add(sum(y[i] for i in sm) <= room)
     tabled = [i for i, mt in enumerate(p.meetings) if allowed[i] and p.needs_table(mt)]
@@ -274,6 +359,9 @@ def relaxation(
         n = sum(1 for s in p.slots if s.session == session)
         if only:
             lp.Add(sum(y[i] for i in only) <= p.shared_tables * n)
+    for lo in minimums(p):
+        lp.Add(sum(y[i] for i in lo.meetings) >= lo.n)
     lp.Maximize(sum(mt.weight * y[i] for i, mt in enumerate(p.meetings)))
-    lp.Solve()  # always feasible (all zero) and bounded
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None, float("inf")
     return [v.solution_value() for v in y], lp.Objective().Value()
