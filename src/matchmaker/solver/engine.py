@@ -344,7 +344,8 @@ def _optimise(
             if name == "breaks" and getattr(model, "start_var", None):
                 # The breaks term is a plain sum of hole literals: trials get it as clauses.
                 units = [h for holes in model.start_var.values() for h in holes]
-            code, found, value, bound = _race(model, minimise, upper, budget, seed, units)
+            groups = model.capacity_groups if name == "breaks" else None
+            code, found, value, bound = _race(model, minimise, upper, budget, seed, units, groups)
             if found is None:
                 return code, None, None, None
             if sense > 0:
@@ -382,7 +383,9 @@ def _upper(model: ScheduleModel, name: str, expr) -> int | None:
     return None
 
 
-def _race(model: ScheduleModel, expr, upper: int, budget: float, seed: int, units=None):
+def _race(
+    model: ScheduleModel, expr, upper: int, budget: float, seed: int, units=None, groups=None
+):
     """Run the bound-driven race (race.py) on a copy of the model."""
     obj = model.m.new_int_var(0, upper, "race_objective")
     model.m.add(obj == expr)
@@ -391,7 +394,13 @@ def _race(model: ScheduleModel, expr, upper: int, budget: float, seed: int, unit
     copy.minimize(obj)
     # Variables keep their indices in the copy, so the original handles read its answers.
     out = race_minimize(
-        copy, obj, list(model.x.values()), time_limit=budget, seed=seed, unit_terms=units
+        copy,
+        obj,
+        list(model.x.values()),
+        time_limit=budget,
+        seed=seed,
+        unit_terms=units,
+        clause_groups=groups,
     )
     if out.values is None:
         return out.status, None, None, out.bound

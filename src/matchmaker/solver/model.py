@@ -62,12 +62,15 @@ class ScheduleModel:
         self.use_span = False
         self.first: dict[str, cp_model.IntVar] = {}
         self.span_gap: dict[str, cp_model.IntVar] = {}
+        need_breaks = breaks or any(r.kind == "fairness" for r in problem.rules)
+        # (literals, cap) of every per-slot table capacity: race.py may restate them as
+        # totalizer clauses (cardinality.py) in some of its trials.
+        self.capacity_groups: list[tuple[list[cp_model.IntVar], int]] = []
         self._variables()
         self._meeting_constraints()
         self._participant_constraints()
         self._capacity()
         self._precedences()
-        need_breaks = breaks or any(r.kind == "fairness" for r in problem.rules)
         if need_breaks:
             self._breaks()
         self._rules()
@@ -176,6 +179,8 @@ class ScheduleModel:
                 continue
             cap = shared if extra is None else shared + extra
             self.m.add(sum(xs) <= cap).only_enforce_if(self.lit("table capacity"))
+            if extra is None and self.relax is None:
+                self.capacity_groups.append((xs, shared))
 
     def _precedences(self) -> None:
         p = self.problem
