@@ -22,6 +22,9 @@ from .validate import participant_breaks, validate
 # Above this many (meeting, slot) pairs the single CP-SAT model gets slow and memory-hungry
 # (README of the benchmark: 65% of the bound at 2,000 participants, 2.3 GB).
 LARGE_PAIRS = 40_000
+# Above this many pairs the full model needs gigabytes (2,000 participants, 430,000 pairs:
+# over 9 GB), so a large event never falls back to it.
+FULL_MODEL_PAIRS = 150_000
 
 DEFAULT_PHASES = ("locked_kept", "weight", "shortfall", "lowest_count", "breaks", "moved")
 # On a re-run people already hold their agendas: a published meeting moves only to hold more
@@ -68,7 +71,9 @@ def solve(
     if workers < 1:
         raise SolverError("workers must be at least 1")
     started = time.monotonic()
-    deadline = started + time_limit
+    # CP-SAT may run a little past its own limit, and tables and reasons come after the
+    # search: keep a small reserve so the whole call ends within `time_limit`.
+    deadline = started + time_limit - min(0.4, 0.04 * time_limit)
     prev = _previous_map(problem, previous)
     for i, mt in enumerate(problem.meetings):
         if mt.locked and i not in prev:
@@ -79,11 +84,13 @@ def solve(
     if large.supported(problem) and _pairs(problem) > LARGE_PAIRS:
         # One big CP-SAT model would not fit in time or memory: see large.py. On a re-run
         # the previous schedule's meetings stay put.
+        fallback_ok = _pairs(problem) <= FULL_MODEL_PAIRS
         sol, bound = large.solve_large(
             problem,
             time_limit=max(0.5, time_limit - 3.0),
             seed=seed,
             previous={i: t for i, (t, _) in prev.items()},
+            repair_share=0.5 if fallback_ok else 1.0,
         )
         if sol is not None:
             value = sum(problem.meetings[i].weight for i in sol)
@@ -98,6 +105,11 @@ def solve(
                 prev,
                 started,
             )
+        if not fallback_ok:
+            # Minimums not met. The LP relaxation being infeasible proves the problem is;
+            # otherwise the search ran out of time.
+            status = "infeasible" if bound == float("inf") else "unknown"
+            return Result(status=status, seconds=time.monotonic() - started)
         # Rules or required meetings not all met: the full model decides (and explains an
         # infeasible problem) with the time that is left.
 
@@ -143,8 +155,11 @@ def solve(
         budget = remaining if later == 0 else remaining * 0.85
         code, found, value, phase_bound = None, None, None, None
         if name == "weight" and workers >= 2 and not prev:
+            built_from = time.monotonic()
             held_model = _all_held_model(problem)
-            if held_model is not None:
+            budget -= time.monotonic() - built_from  # building it came out of this phase
+            remaining -= time.monotonic() - built_from
+            if held_model is not None and budget > 0.05:
                 code, found, value, phase_bound = _weight_race(
                     model, held_model, expr, budget, seed
                 )
