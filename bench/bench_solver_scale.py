@@ -2,6 +2,7 @@
 
     python bench/bench_solver_scale.py --quick            # 500 participants, 15 s
     python bench/bench_solver_scale.py --sizes 2000 5000 10000 --time-limits 60 120 300
+    python bench/bench_solver_scale.py --rules --sizes 2000 5000 --time-limits 60 120
 
 Prints per size: requests, LP bound, greedy (first-come-first-served) and engine totals with
 their ratio to the bound, seconds and peak memory; writes bench/results/solver_scale.csv.
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from solver_scale_gen import generate  # noqa: E402
+from solver_scale_gen import generate, with_rules  # noqa: E402
 
 from matchmaker.solver import solve, validate  # noqa: E402
 from matchmaker.solver.greedy import greedy  # noqa: E402
@@ -34,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limits", type=float, nargs="+", default=[60.0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--rules",
+        action="store_true",
+        help="add typical rules: at least 1 meeting with a host, at most 4 in a row",
+    )
     args = ap.parse_args(argv)
     sizes, limits = ([500], [15.0]) if args.quick else (args.sizes, args.time_limits)
     if len(limits) == 1:
@@ -42,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     for n, limit in zip(sizes, limits, strict=True):
         t0 = time.monotonic()
         problem = generate(n, seed=args.seed)
+        if args.rules:
+            problem = with_rules(problem)
         gen_s = time.monotonic() - t0
         weight = [mt.weight for mt in problem.meetings]
         t0 = time.monotonic()
@@ -59,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         row = {
             "participants": n,
+            "rules": len(problem.rules),
             "requests": len(problem.meetings),
             "tables": len(problem.tables),
             "slots": len(problem.slots),
@@ -90,7 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         ROOT
         / "bench"
         / "results"
-        / ("solver_scale_quick.csv" if args.quick else "solver_scale.csv")
+        / (
+            ("solver_scale_quick" if args.quick else "solver_scale")
+            + ("_rules" if args.rules else "")
+            + ".csv"
+        )
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="") as fh:

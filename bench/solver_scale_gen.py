@@ -8,8 +8,9 @@ fewer tables than the requests would need.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
-from matchmaker.solver import Meeting, Participant, Problem, Slot, Table
+from matchmaker.solver import Meeting, Participant, Problem, Rule, Slot, Table
 
 
 def generate(
@@ -69,3 +70,39 @@ def generate(
     n_tables = max(1, round(table_ratio * len(meetings) / n_slots))
     tables = [Table(id=str(k + 1)) for k in range(n_tables)]
     return Problem(slots=slots, tables=tables, participants=participants, meetings=meetings)
+
+
+def with_rules(problem: Problem, *, hosts: float = 0.1, max_row: int = 4) -> Problem:
+    """The same event with an organiser's typical rules: the most requested 10% are hosts,
+    everyone with at least two requests to hosts meets at least one host, and nobody has
+    more than `max_row` meetings in a row."""
+    asked: dict[str, int] = {}
+    for mt in problem.meetings:
+        asked[mt.a] = asked.get(mt.a, 0) + 1
+        asked[mt.b] = asked.get(mt.b, 0) + 1
+    ranked = sorted(asked, key=lambda pid: (-asked[pid], pid))
+    host_ids = set(ranked[: max(1, round(hosts * len(problem.participants)))])
+    to_hosts: dict[str, int] = {}
+    for mt in problem.meetings:
+        for me, other in ((mt.a, mt.b), (mt.b, mt.a)):
+            if other in host_ids and me not in host_ids:
+                to_hosts[me] = to_hosts.get(me, 0) + 1
+    participants = []
+    for pt in problem.participants:
+        groups = list(pt.groups)
+        if pt.id in host_ids:
+            groups.append("host")
+        elif to_hosts.get(pt.id, 0) >= 2:
+            groups.append("seeker")
+        participants.append(replace(pt, groups=tuple(groups)))
+    rules = [
+        Rule(kind="min_with_group", n=1, group="seeker", partner_group="host"),
+        Rule(kind="max_in_row", n=max_row),
+    ]
+    return Problem(
+        slots=problem.slots,
+        tables=problem.tables,
+        participants=participants,
+        meetings=problem.meetings,
+        rules=rules,
+    )

@@ -6,10 +6,10 @@ import random
 from collections import Counter
 
 from matchmaker.solver import Problem, solve, validate
-from matchmaker.solver.colouring import SlotColouring
+from matchmaker.solver.colouring import SlotColouring, row_capacity
 from matchmaker.solver.engine import LARGE_PAIRS
 from matchmaker.solver.greedy import greedy
-from matchmaker.solver.large import lp_bound, row_capacity, solve_large
+from matchmaker.solver.large import lp_bound, solve_large
 
 from .helpers import problem
 
@@ -191,3 +191,14 @@ def test_large_event_with_an_impossible_minimum_goes_to_the_full_model():
     assert sol is None and bound == float("inf")
     r = solve(p, time_limit=40, workers=1, explain=False)
     assert r.status == "infeasible"
+
+
+def test_too_large_for_the_full_model_reports_instead_of_falling_back(monkeypatch):
+    from matchmaker.solver import engine
+
+    monkeypatch.setattr(engine, "FULL_MODEL_PAIRS", 0)
+    rules = [{"kind": "min_with_group", "n": 3, "group": "delegate", "partner_group": "host"}]
+    r = solve(grouped_event(6, rules), time_limit=5, workers=1)
+    # The LP relaxation is already infeasible: a proof, found in well under a second.
+    assert r.status == "infeasible"
+    assert r.placed == [] and r.seconds < 5

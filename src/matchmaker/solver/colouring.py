@@ -15,10 +15,29 @@ slots change; among a few random choices of (a, b) the first that works is taken
 from __future__ import annotations
 
 import random
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 from .problem import Problem
+
+
+def row_capacity(slots: list[int], session_of: list[str], n: int | None) -> int:
+    """Most meetings in `slots` (sorted) with at most n in a row within a session: taking
+    every slot that does not make the run too long is optimal."""
+    if n is None:
+        return len(slots)
+    taken = run = 0
+    prev = None
+    for t in slots:
+        joined = prev is not None and t == prev + 1 and session_of[t] == session_of[prev]
+        run = run + 1 if joined else 1
+        if run > n:
+            run = 0
+        else:
+            taken += 1
+        prev = t
+    return taken
 
 
 def max_in_row(problem: Problem) -> dict[str, int]:
@@ -49,12 +68,21 @@ class SlotColouring:
         self.used = [0] * len(problem.slots)
         self.at: dict[str, dict[int, int]] = defaultdict(dict)  # person -> slot -> meeting
         self.slot_of: dict[int, int] = {}
-        self.limit = {
-            pt.id: pt.max_meetings for pt in problem.participants if pt.max_meetings is not None
-        }
         self.pinned: set[int] = set()  # meetings Kempe swaps must not move
         self.max_row = max_in_row(problem)
         self.session = [sl.session for sl in problem.slots]
+        # Most meetings each person can hold: its maximum, and under "at most n in a row"
+        # what its free slots allow; a full person is not worth a Kempe search.
+        self.limit: dict[str, int] = {}
+        for pt in problem.participants:
+            cap = pt.max_meetings if pt.max_meetings is not None else len(problem.slots)
+            if pt.id in self.max_row:
+                free = [
+                    t for t in range(len(problem.slots)) if t not in problem.unavailable_of(pt.id)
+                ]
+                cap = min(cap, row_capacity(free, self.session, self.max_row[pt.id]))
+            if cap < len(problem.slots):
+                self.limit[pt.id] = cap
         self.rng = random.Random(seed)
 
     def put(self, i: int, t: int) -> None:
@@ -94,10 +122,10 @@ class SlotColouring:
         self.put(i, t)
         return True
 
-    def place_all(self, meetings: Iterable[int]) -> list[int]:
+    def place_all(self, meetings: Iterable[int], deadline: float | None = None) -> list[int]:
         """Direct placement in the given order, then repairs; returns the ones left out
         (meetings already placed are skipped; meetings of people already at their maximum
-        are left out without trying)."""
+        are left out without trying; after `deadline`, a monotonic time, no repairs)."""
         left = []
         for i in meetings:
             if i in self.slot_of or self._full(i):
@@ -107,7 +135,12 @@ class SlotColouring:
                 left.append(i)
             else:
                 self.put(i, t)
-        return [i for i in left if not self.place(i)]
+        # Kempe repairs cost milliseconds each; past the deadline only direct placements.
+        return [
+            i
+            for i in left
+            if deadline is not None and time.monotonic() > deadline or not self.place(i)
+        ]
 
     def _full(self, i: int) -> bool:
         """Whether one side of meeting i already holds its maximum number of meetings."""

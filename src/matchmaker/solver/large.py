@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .colouring import SlotColouring, max_in_row
+from .colouring import SlotColouring, max_in_row, row_capacity
 from .greedy import greedy
 from .problem import Problem
 
@@ -81,36 +81,20 @@ def shortfall(lows: list[Minimum], sol: dict[int, int]) -> int:
     return sum(max(0, lo.n - sum(1 for i in lo.meetings if i in sol)) for lo in lows)
 
 
-def row_capacity(slots: list[int], session_of: list[str], n: int | None) -> int:
-    """Most meetings in `slots` (sorted) with at most n in a row within a session: taking
-    every slot that does not make the run too long is optimal."""
-    if n is None:
-        return len(slots)
-    taken = run = 0
-    prev = None
-    for t in slots:
-        joined = prev is not None and t == prev + 1 and session_of[t] == session_of[prev]
-        run = run + 1 if joined else 1
-        if run > n:
-            run = 0
-        else:
-            taken += 1
-        prev = t
-    return taken
-
-
 def solve_large(
     problem: Problem,
     *,
     time_limit: float,
     seed: int = 0,
     previous: dict[int, int] | None = None,
+    repair_share: float = 0.5,
     max_free: int = 1500,
 ) -> tuple[dict[int, int] | None, float]:
     """(Meeting index -> slot index, upper bound on the weight), maximising the total
     weight held within `time_limit` seconds. The schedule is None when required meetings or
     "at least n" rules could not all be met (the LP says they cannot, or the search did not
-    get there within half the time): the caller then uses the full model.
+    get there within `repair_share` of the time): the caller then uses the full model, or
+    reports that no schedule was found.
 
     `previous` (meeting index -> slot index) is a published schedule on a re-run: those
     meetings keep their slots whenever they still fit, and nothing below moves them; new and
@@ -155,7 +139,7 @@ def solve_large(
     # room that another request may use.
     rest = sorted((i for i in range(len(p.meetings)) if i not in colouring.slot_of and allowed[i]),
                   key=lambda i: (-value[i], -weight[i], scarce_first(i)))  # fmt: skip
-    colouring.place_all(rest)
+    colouring.place_all(rest, deadline=started + time_limit / 4)
     sol = dict(colouring.slot_of)
 
     def quality(s: dict[int, int]) -> tuple[int, int]:
@@ -170,47 +154,54 @@ def solve_large(
         by_part[mt.a].append(i)
         by_part[mt.b].append(i)
     people = [pt.id for pt in p.participants if by_part[pt.id]]
-    short_deadline = started + time_limit / 2
+    short_deadline = started + time_limit * repair_share
     while time.monotonic() < deadline - 0.3:
         missing = -quality(sol)[0]
         if missing and time.monotonic() > short_deadline:
             return None, bound
         if not missing and quality(sol)[1] >= target - 1e-6:
             break
-        unplaced = [i for i in range(len(p.meetings)) if i not in sol and allowed[i]]
-        rng.shuffle(unplaced)
-        short = [
-            i
-            for lo in lows
-            if sum(1 for j in lo.meetings if j in sol) < lo.n
-            for i in lo.meetings
-            if i not in sol and allowed[i]
-        ]
-        rng.shuffle(short)
-        # Seed the neighbourhood with people short of a minimum, then people whose requests
-        # are unplaced (their partners' meetings are freed with them) until about `max_free`
-        # meetings may move.
-        pool = [w for i in short + unplaced for w in (p.meetings[i].a, p.meetings[i].b)]
-        pool += rng.sample(people, min(len(people), 50))
-        chosen_people: set[str] = set()
-        n_free = 0
-        for w in pool:
-            if n_free >= max_free:
-                break
-            if w not in chosen_people:
-                chosen_people.add(w)
-                n_free += len(by_part[w])
         limit = min(2.0, deadline - time.monotonic())
-        sol = _improve(p, sol, chosen_people, by_part, allowed, limit, rng, pinned, lows)
+        if missing:
+            # Repair: people short of a minimum and one partner each who would count; only
+            # their placed meetings and those candidates move, which keeps the model small.
+            short = [lo for lo in lows if sum(1 for j in lo.meetings if j in sol) < lo.n]
+            rng.shuffle(short)
+            chosen_people: set[str] = set()
+            extra: set[int] = set()
+            for lo in short[:20]:
+                options = sorted(i for i in lo.meetings if i not in sol and allowed[i])
+                if options:
+                    i = rng.choice(options)
+                    extra.add(i)
+                    chosen_people |= {p.meetings[i].a, p.meetings[i].b}
+            movable = {i for w in chosen_people for i in by_part[w] if i in sol} | extra
+        else:
+            unplaced = [i for i in range(len(p.meetings)) if i not in sol and allowed[i]]
+            rng.shuffle(unplaced)
+            # Seed the neighbourhood with people whose requests are unplaced (their
+            # partners' meetings are freed with them) until about `max_free` may move.
+            pool = [w for i in unplaced for w in (p.meetings[i].a, p.meetings[i].b)]
+            pool += rng.sample(people, min(len(people), 50))
+            chosen_people = set()
+            n_free = 0
+            for w in pool:
+                if n_free >= max_free:
+                    break
+                if w not in chosen_people:
+                    chosen_people.add(w)
+                    n_free += len(by_part[w])
+            movable = {i for w in chosen_people for i in by_part[w]}
+        sol = _improve(p, sol, movable - pinned, allowed, limit, rng, lows)
     if shortfall(lows, sol):
         return None, bound
     return sol, bound
 
 
-def _improve(p, sol, chosen, by_part, allowed, limit, rng, pinned, lows) -> dict[int, int]:
-    """Re-place the meetings of `chosen` people (except pinned ones) with everyone else's
-    fixed: most weight, after the least shortfall below the minimums."""
-    free = sorted({i for pid in chosen for i in by_part[pid]} - pinned)
+def _improve(p, sol, movable, allowed, limit, rng, lows) -> dict[int, int]:
+    """Re-place the `movable` meetings with all others fixed: most weight, after the least
+    shortfall below the minimums."""
+    free = sorted(movable)
     free_set = set(free)
     busy: dict[str, set[int]] = defaultdict(set)
     used = [0] * len(p.slots)
@@ -249,12 +240,14 @@ def _improve(p, sol, chosen, by_part, allowed, limit, rng, pinned, lows) -> dict
     for i in free:
         if held[i]:
             m.add_at_most_one(held[i])
-    touched = {w for i in free for w in (p.meetings[i].a, p.meetings[i].b)}
+    free_of: dict[str, list[int]] = defaultdict(list)
+    for i in free:
+        free_of[p.meetings[i].a].append(i)
+        free_of[p.meetings[i].b].append(i)
     rows = max_in_row(p)
     session_of = [sl.session for sl in p.slots]
-    for pid in touched:
+    for pid, mine in free_of.items():
         mx = p.participant(pid).max_meetings
-        mine = [i for i in by_part[pid] if i in free_set]
         if mx is not None:
             m.add(sum(v for i in mine for v in held[i]) <= mx - len(busy[pid]))
         n = rows.get(pid)
@@ -282,12 +275,16 @@ def _improve(p, sol, chosen, by_part, allowed, limit, rng, pinned, lows) -> dict
             continue
         short = m.new_int_var(0, lo.n, "")
         m.add(short >= lo.n - fixed - sum(v for i in lo.meetings if i in free_set for v in held[i]))
+        # A complete hint: CP-SAT starts from the current schedule at once.
+        m.add_hint(short, max(0, lo.n - sum(1 for i in lo.meetings if i in sol)))
         missing.append(short)
     m.maximize(sum(p.meetings[i].weight * v for (i, _t), v in x.items()) - big * sum(missing))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, limit)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = rng.randrange(1 << 30)
+    # A neighbourhood is solved once, briefly: presolve would spend the whole limit.
+    solver.parameters.cp_model_presolve = False
     code = solver.solve(m)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return sol
