@@ -156,3 +156,25 @@ def test_manual_move_and_swap_are_validated(b2b):
     assert (first.slot, second.slot) == (b2b.slots[1], b2b.slots[0])
     assert (first.sequence, second.sequence) == (1, 1)
     assert scheduling.check_schedule_after_change(b2b.event) == []
+
+
+def test_infeasible_run_shows_the_conflict_and_cannot_be_published(b2b, requests_phase, client):
+    # Delegate 1 asked for no F4E meeting, so "every delegate at least 1 with F4E" is impossible.
+    MeetingRule.objects.create(
+        event=b2b.event,
+        kind="min_with_group",
+        n=1,
+        category=b2b.categories["delegate"],
+        partner_category=b2b.categories["f4e"],
+    )
+    the_run = run(b2b)
+    the_run.refresh_from_db()
+    assert (the_run.status, the_run.result["status"]) == ("failed", "infeasible")
+    assert the_run.message == "The rules cannot all be kept; see the conflict below."
+    with pytest.raises(scheduling.PublishError):
+        scheduling.publish(the_run)
+    client.force_login(b2b.organiser)
+    page = client.get(f"/events/b2b-event/b2b/manage/runs/{the_run.pk}/").content.decode()
+    assert "The rules cannot all be kept. They conflict:" in page
+    assert "Delegate: at least 1 with F4E" in page
+    assert "Publish this schedule" not in page

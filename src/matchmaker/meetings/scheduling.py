@@ -172,9 +172,10 @@ def execute_run(run: SchedulerRun) -> SchedulerRun:
         run.save(update_fields=["problem", "progress"])
         previous = _published_schedule(run.event)
         result = solver.solve(problem, time_limit=run.time_limit, workers=2, previous=previous)
-        violations = solver.validate(problem, result.schedule)
-        if violations:
-            raise solver.SolverError("; ".join(v.message for v in violations))
+        if result.status not in ("infeasible", "unknown"):
+            violations = solver.validate(problem, result.schedule)
+            if violations:
+                raise solver.SolverError("; ".join(v.message for v in violations))
     except solver.SolverError as error:
         run.status = SchedulerRun.Status.FAILED
         run.message = str(error)
@@ -182,6 +183,16 @@ def execute_run(run: SchedulerRun) -> SchedulerRun:
         run.result = result.to_dict()
         run.status = SchedulerRun.Status.DONE
         run.message = ""
+        # No schedule: the run keeps the result (the conflict explains it) but can never be
+        # published, which would cancel every meeting.
+        if result.status == "infeasible":
+            run.status = SchedulerRun.Status.FAILED
+            run.message = _("The rules cannot all be kept; see the conflict below.")
+        elif result.status == "unknown":
+            run.status = SchedulerRun.Status.FAILED
+            run.message = _(
+                "No schedule was found within the time limit. Allow more time or relax the rules."
+            )
     run.progress = 100
     run.finished_at = timezone.now()
     run.save()
