@@ -312,6 +312,9 @@ class Problem:
                     seen.add(item.id)
         self.sessions = list(dict.fromkeys(s.session for s in self.slots))
         self.host_table = {t.host: t.id for t in self.tables if t.host is not None}
+        # Asked for once per candidate meeting by the explainer: computed once here.
+        self._shared_tables = sum(1 for t in self.tables if t.host is None)
+        self._members: dict[Rule, list[str]] = {}
 
     def _check(self) -> None:
         if not self.slots:
@@ -400,10 +403,14 @@ class Problem:
 
     @property
     def shared_tables(self) -> int:
-        return sum(1 for t in self.tables if t.host is None)
+        return self._shared_tables
 
     def rule_members(self, rule: Rule) -> list[str]:
-        return [p.id for p in self.participants if rule.group is None or rule.group in p.groups]
+        if rule not in self._members:
+            self._members[rule] = [
+                p.id for p in self.participants if rule.group is None or rule.group in p.groups
+            ]
+        return self._members[rule]
 
     @classmethod
     def from_dict(cls, data: Any) -> Problem:
