@@ -360,8 +360,11 @@ def _optimise(
             if name == "breaks" and getattr(model, "start_var", None):
                 # The breaks term is a plain sum of hole literals: trials get it as clauses.
                 units = [h for holes in model.start_var.values() for h in holes]
-            groups = model.capacity_groups if name == "breaks" else None
-            code, found, value, bound = _race(model, minimise, upper, budget, seed, units, groups)
+            groups = _small(model.capacity_groups) if name == "breaks" else None
+            core_groups = _small(model.busy_groups) if name == "breaks" else None
+            code, found, value, bound = _race(
+                model, minimise, upper, budget, seed, units, groups, core_groups
+            )
             if found is None:
                 return code, None, None, None
             if sense > 0:
@@ -399,8 +402,26 @@ def _upper(model: ScheduleModel, name: str, expr) -> int | None:
     return None
 
 
+# Totalizer clauses grow with inputs x cap; above this many the Python-side building (and the
+# clause database) costs more than it helps. forum-14's capacity groups are about 145,000.
+CLAUSE_BUDGET = 200_000
+
+
+def _small(groups: list[tuple[list, int]]) -> list[tuple[list, int]] | None:
+    """The groups, if their totalizer clauses stay within CLAUSE_BUDGET, else None."""
+    size = sum(len(lits) * min(cap + 1, len(lits)) for lits, cap in groups)
+    return groups if groups and size <= CLAUSE_BUDGET else None
+
+
 def _race(
-    model: ScheduleModel, expr, upper: int, budget: float, seed: int, units=None, groups=None
+    model: ScheduleModel,
+    expr,
+    upper: int,
+    budget: float,
+    seed: int,
+    units=None,
+    groups=None,
+    core_groups=None,
 ):
     """Run the bound-driven race (race.py) on a copy of the model."""
     obj = model.m.new_int_var(0, upper, "race_objective")
@@ -417,6 +438,7 @@ def _race(
         seed=seed,
         unit_terms=units,
         clause_groups=groups,
+        core_groups=core_groups,
     )
     if out.values is None:
         return out.status, None, None, out.bound

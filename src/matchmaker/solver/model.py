@@ -66,6 +66,8 @@ class ScheduleModel:
         # (literals, cap) of every per-slot table capacity: race.py may restate them as
         # totalizer clauses (cardinality.py) in some of its trials.
         self.capacity_groups: list[tuple[list[cp_model.IntVar], int]] = []
+        # The same for "at most 2 x tables busy participants per slot".
+        self.busy_groups: list[tuple[list[cp_model.IntVar], int]] = []
         self._variables()
         self._meeting_constraints()
         self._participant_constraints()
@@ -271,6 +273,7 @@ class ScheduleModel:
                 col = [b[t] for b in self.busy_var.values() if b[t] is not None]
                 if len(col) > cap and all(p.needs_table(mt) for mt in p.meetings):
                     self.m.add(sum(col) <= cap)
+                    self.busy_groups.append((col, cap))
 
     def _span(self, pid: str, mine: list[int], starts: list) -> None:
         """Implied: first and last busy slot enclose deg + idle slots, and there is a break
