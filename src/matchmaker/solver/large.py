@@ -131,6 +131,11 @@ def solve_large(
     # target); the bound reported is the one without them.
     value, target = relaxation(p, allowed, keep=pinned)
     bound = relaxation(p, allowed)[1] if pinned else target
+    if value is None and pinned:
+        # The published meetings themselves stand in the way of a minimum: plan afresh.
+        colouring = SlotColouring(p, allowed, seed=seed)
+        pinned = colouring.pinned
+        value, target = relaxation(p, allowed)
     if value is None:
         return None, bound
     chosen = [i for i, v in enumerate(value) if v > 0.99]
