@@ -46,6 +46,30 @@ def load_split(name: str) -> Split:
     return Split(name, profiles, queries, truth)
 
 
+TRAIN = Path("/tmp/matchmaker-matching-train")
+
+
+def load_train_split(name: str, root: Path = TRAIN) -> Split:
+    """A pre-2017 training split written by ``bench/matching_trainsplit.py``.
+
+    Refuses any split whose target year is not before dev's (2017)."""
+    folder = root / name
+    meta = json.loads((folder / "meta.json").read_text())
+    if (
+        max(meta["target_start_years"]) >= 2017
+        or meta["generator"] != "bench/matching_trainsplit.py"
+    ):
+        raise SystemExit(f"{folder}: not a pre-2017 training split")
+    profiles = load_profiles(folder / "profiles.jsonl.gz")
+    queries = (folder / "queries.txt").read_text().split()
+    truth = {}
+    with gzip.open(folder / "truth.jsonl.gz", "rt") as fh:
+        for line in fh:
+            obj = json.loads(line)
+            truth[obj["id"]] = set(obj["new_partners"])
+    return Split(name, profiles, queries, truth)
+
+
 def half(query_id: str) -> int:
     """0 (fit half) or 1 (held-out half), by a hash of the id: stable and unrelated to it."""
     return hashlib.sha256(query_id.encode()).digest()[0] & 1

@@ -24,10 +24,14 @@ from .profiles import Profile
 from .rules import EventRules, Preferences
 from .signals import (
     FEATURES,
+    RANKED,
     TYPE_CODES,
     EventWeights,
+    KeyIndex,
+    line_keys,
     neighbourhood,
     pair_affinity,
+    pool_ranks,
     walk_features,
 )
 from .text import LexicalIndex
@@ -97,6 +101,7 @@ class Recommender:
         self.rules = rules if rules is not None else EventRules()
         self.weights = weights if weights is not None else EventWeights()
         self.pool_size = pool_size
+        self._ranked_cols = np.array([FEATURES.index(f) for f in RANKED], dtype=np.int64)
         self._index(list(profiles))
 
     # -- indexing -------------------------------------------------------------------------
@@ -146,6 +151,30 @@ class Recommender:
         self._country_aff = pair_affinity(
             self._country_code[src], self._country_code[dst], len(countries)
         )
+
+        # Partner mix by country and type, for the "share" signals (partners among profiles).
+        n_c, n_t = len(countries), len(types)
+        self._partner_country = np.zeros((n, n_c), dtype=np.float32)
+        np.add.at(self._partner_country, (src, self._country_code[dst]), 1.0)
+        self._partner_type = np.zeros((n, n_t), dtype=np.float32)
+        np.add.at(self._partner_type, (src, self._type_code[dst]), 1.0)
+        inside_deg = np.maximum(self._pool_deg, 1.0)[:, None]
+        self._partner_country /= inside_deg
+        self._partner_type /= inside_deg
+        order = np.argsort(deg[:n], kind="stable")
+        rank = np.empty(n)
+        rank[order] = np.arange(n)
+        # Ties share their mean rank, so equal degrees get equal percentiles.
+        d_sorted = deg[:n][order]
+        _, first, counts = np.unique(d_sorted, return_index=True, return_counts=True)
+        mean_rank = first + (counts - 1) / 2.0
+        rank[order] = np.repeat(mean_rank, counts)
+        self._activity_rank = rank / max(n - 1, 1)
+        keys = [line_keys(p.text) for p in profiles]
+        self._topics = KeyIndex.build([k[0] for k in keys])
+        self._priorities = KeyIndex.build([k[1] for k in keys])
+        n_lines = np.array([len(p.text.splitlines()) for p in profiles], dtype=np.float64)
+        self._project_size = np.log1p(deg[:n] / np.maximum(n_lines, 1.0))
 
         self.lexical = LexicalIndex.build(
             [" ".join([p.text, *p.sectors, *p.offers, *p.requests]) for p in profiles]
@@ -342,6 +371,21 @@ class Recommender:
         x[:, 17] = self._n_segments[pool]
         x[:, 18] = self._type_feature[qi]
         x[:, 19] = self._type_feature[pool]
+        topic_cos, topic_hits = self._topics.pool_signals(qi, pool)
+        prio_cos, prio_hits = self._priorities.pool_signals(qi, pool)
+        x[:, 20] = topic_cos
+        x[:, 21] = prio_cos
+        x[:, 22] = np.log1p(topic_hits)
+        x[:, 23] = np.log1p(prio_hits)
+        x[:, 24] = self._partner_country[qi, self._country_code[pool]]
+        x[:, 25] = self._partner_type[qi, self._type_code[pool]]
+        x[:, 26] = self._partner_country[pool, cq]
+        x[:, 27] = self._partner_type[pool, tq]
+        x[:, 28] = self._activity_rank[pool]
+        x[:, 29] = common / max(dq, 1.0)
+        x[:, 30] = self._project_size[pool]
+        base = len(FEATURES) - len(RANKED)
+        x[:, base:] = pool_ranks(x[:, self._ranked_cols])
         return x
 
     def _lexical_pairs(self, qi: int, pool: np.ndarray) -> np.ndarray:

@@ -39,11 +39,130 @@ FEATURES: tuple[str, ...] = (
     "text_segments",  # log(1 + lines of the candidate's text): on CORDIS, projects with text
     "query_type",  # CORDIS type code of the query (PRC 1, HES 2, REC 3, PUB 4, OTH 5, other 0)
     "candidate_type",  # the same for the candidate
+    "topic_overlap",  # IDF cosine of the call topics of the two texts' lines (see line_keys)
+    "priority_overlap",  # the same for the thematic priorities (the last sentence of a line)
+    "topic_activity",  # log(1 + lines of the candidate in one of the query's topics)
+    "priority_activity",  # log(1 + lines of the candidate in one of the query's priorities)
+    "country_share",  # share of the query's partners (among profiles) in the candidate's country
+    "type_share",  # share of the query's partners of the candidate's type
+    "rev_country_share",  # share of the candidate's partners in the query's country
+    "rev_type_share",  # share of the candidate's partners of the query's type
+    "activity_rank",  # percentile of the candidate's degree among the profiles (scale-free)
+    "common_share",  # common partners / partners of the query
+    "project_size",  # log(degree / lines of text): the candidate's typical consortium size
 )
+
+# Signals that are also given as a rank inside the pool, ``log(1 + number of pool candidates
+# with a strictly higher value)``. Ranks do not depend on the graph's size or the history's
+# length, so a model fitted on a two-year history transfers to a three-year one (the raw
+# counts grow with the history and mislead it; see docs/matching.md).
+RANKED: tuple[str, ...] = (
+    "common_partners",
+    "adamic_adar",
+    "resource_allocation",
+    "walk3",
+    "katz3",
+    "activity",
+    "lexical",
+    "semantic",
+    "partners_semantic",
+    "topic_activity",
+    "priority_activity",
+    "priority_overlap",
+)
+FEATURES = FEATURES + tuple(f"rank_{f}" for f in RANKED)
+
+
+def pool_ranks(values: np.ndarray) -> np.ndarray:
+    """``log(1 + number of rows with a strictly higher value)``, per column.
+
+    Equal values share a rank, so the result does not depend on the order of the rows.
+    """
+    out = np.empty_like(values, dtype=np.float64)
+    n = len(values)
+    for j in range(values.shape[1]):
+        col = values[:, j]
+        out[:, j] = n - np.searchsorted(np.sort(col), col, side="right")
+    return np.log1p(out)
+
 
 # Codes of the CORDIS activity types for the two type features; other types get 0, where
 # the model falls back to ``type_affinity`` (learned from each event's own graph).
 TYPE_CODES = {"PRC": 1.0, "HES": 2.0, "REC": 3.0, "PUB": 4.0, "OTH": 5.0}
+
+
+def line_keys(text: str) -> tuple[list[str], list[str]]:
+    """The call topic and thematic priority of each line of a CORDIS-style text.
+
+    A line reads ``title. topic description. thematic priority.``; the topic key is the last
+    two sentences, the priority the last one. Lines with fewer than three sentences (free
+    text) give no key, so the two topic signals are 0 for profiles written by people.
+    """
+    topics, priorities = [], []
+    for line in text.splitlines():
+        parts = [s.strip() for s in line.strip().rstrip(".").split(". ") if s.strip()]
+        if len(parts) >= 3:
+            topics.append(" ".join(". ".join(parts[-2:]).lower().split()))
+            priorities.append(" ".join(parts[-1].lower().split()))
+    return topics, priorities
+
+
+@dataclass(frozen=True)
+class KeyIndex:
+    """Profiles -> keys (with repeats) in CSR form, with IDF weights and norms, for the
+    topic and priority signals."""
+
+    ptr: np.ndarray
+    keys: np.ndarray
+    idf: np.ndarray
+    norm: np.ndarray
+
+    @classmethod
+    def build(cls, per_profile: list[list[str]]) -> KeyIndex:
+        vocab: dict[str, int] = {}
+        flat = [vocab.setdefault(k, len(vocab)) for ks in per_profile for k in ks]
+        keys = np.asarray(flat, dtype=np.int64)
+        ptr = np.zeros(len(per_profile) + 1, dtype=np.int64)
+        np.cumsum([len(ks) for ks in per_profile], out=ptr[1:])
+        owner = np.repeat(np.arange(len(per_profile)), np.diff(ptr))
+        df = np.zeros(len(vocab))
+        if len(keys):
+            np.add.at(df, np.unique(owner * max(len(vocab), 1) + keys) % max(len(vocab), 1), 1.0)
+        idf = np.log((1.0 + len(per_profile)) / (1.0 + df)) + 1.0
+        # Norm of the IDF-weighted count vector: sum over distinct keys of (count * idf)^2.
+        sq = np.zeros(len(per_profile))
+        if len(keys):
+            pair, counts = np.unique(owner * len(vocab) + keys, return_counts=True)
+            np.add.at(sq, pair // len(vocab), (counts * idf[pair % len(vocab)]) ** 2)
+        return cls(ptr, keys, idf, np.sqrt(sq))
+
+    def query_vector(self, qi: int) -> np.ndarray:
+        v = np.zeros(len(self.idf))
+        ks = self.keys[self.ptr[qi] : self.ptr[qi + 1]]
+        np.add.at(v, ks, self.idf[ks])
+        return v
+
+    def pool_signals(self, qi: int, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(cosine to the query, number of the candidate's keys the query also has)."""
+        if len(self.idf) == 0 or self.norm[qi] == 0:
+            z = np.zeros(len(pool))
+            return z, z.copy()
+        vq = self.query_vector(qi)
+        starts = self.ptr[pool]
+        counts = self.ptr[pool + 1] - starts
+        total = int(counts.sum())
+        if total == 0:
+            z = np.zeros(len(pool))
+            return z, z.copy()
+        owner = np.repeat(np.arange(len(pool)), counts)
+        offs = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        ks = self.keys[starts[owner] + offs]
+        w = vq[ks]
+        dot = np.bincount(owner, weights=w * self.idf[ks], minlength=len(pool))
+        hits = np.bincount(owner, weights=(w > 0).astype(np.float64), minlength=len(pool))
+        norm = self.norm[pool] * self.norm[qi]
+        cos = np.divide(dot, norm, out=np.zeros(len(pool)), where=norm > 0)
+        return cos, hits
 
 
 @dataclass(frozen=True)
