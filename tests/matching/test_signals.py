@@ -49,3 +49,35 @@ def test_marketplace_fit_names_the_best_items():
     assert (i, j) == (1, 1)
     assert round(fit_in, 4) == round(1 / np.sqrt(1.01), 4)
     assert (fit_out, i2, j2) == (0.0, -1, -1)
+
+
+def test_line_keys_topic_and_priority():
+    from matchmaker.matching.signals import line_keys
+
+    text = "Solar Cells. Photovoltaics call. Energy.\nFree text without sentences\nA. B"
+    topics, priorities = line_keys(text)
+    assert topics == ["photovoltaics call. energy"]
+    assert priorities == ["energy"]
+
+
+def test_key_index_cosine_and_hits():
+    from matchmaker.matching.signals import KeyIndex
+
+    idx = KeyIndex.build([["a", "b"], ["a"], ["c"], []])
+    cos, hits = idx.pool_signals(0, np.array([1, 2, 3]))
+    assert hits.tolist() == [1.0, 0.0, 0.0]
+    assert 0 < cos[0] < 1 and cos[1] == 0 and cos[2] == 0
+    same, _ = idx.pool_signals(1, np.array([1]))
+    assert round(float(same[0]), 6) == 1.0
+    empty, _ = idx.pool_signals(3, np.array([0, 1]))
+    assert empty.tolist() == [0.0, 0.0]
+
+
+def test_pool_ranks_ties_share_rank_and_order_independent():
+    from matchmaker.matching.signals import pool_ranks
+
+    x = np.array([[3.0], [1.0], [3.0], [2.0]])
+    r = np.expm1(pool_ranks(x))[:, 0]
+    assert np.allclose(r, [0.0, 3.0, 0.0, 2.0])
+    perm = [2, 0, 3, 1]
+    assert np.allclose(pool_ranks(x[perm]), pool_ranks(x)[perm])
