@@ -405,6 +405,7 @@ class Recommender:
         hood: object,
         extra: np.ndarray | None,
         lexical: np.ndarray | None = None,
+        min_size: int = 0,
     ) -> np.ndarray:
         """Indices of the candidates worth scoring, in increasing order.
 
@@ -413,12 +414,12 @@ class Recommender:
         too few candidates (the embedding product over every profile is the costly part).
         """
         cand = np.flatnonzero(allowed)
-        if len(cand) <= self.pool_size:
+        if len(cand) <= max(self.pool_size, min_size):
             return cand
         n = len(allowed)
         common = hood.common[:n]  # type: ignore[attr-defined]
         first = np.log1p(common) + 0.3 * self._log_deg[:n]
-        picks = [self._top(first, allowed, self.pool_size)]
+        picks = [self._top(first, allowed, max(self.pool_size, min_size))]
         side = max(self.pool_size // 8, 10)
         if lexical is not None:
             picks.append(self._top(lexical, allowed, side))
@@ -428,13 +429,21 @@ class Recommender:
             picks.append(self._top(extra, allowed, side))
         return np.unique(np.concatenate(picks))
 
-    @staticmethod
-    def _top(score: np.ndarray, allowed: np.ndarray, m: int) -> np.ndarray:
+    def _top(self, score: np.ndarray, allowed: np.ndarray, m: int) -> np.ndarray:
+        """The ``m`` best allowed indices; ties at the cut go to the smaller id, so the pool
+        does not depend on the order the profiles were given in."""
         s = np.where(allowed, score, -np.inf)
         m = min(m, int(allowed.sum()))
         if m <= 0:
             return np.zeros(0, dtype=np.int64)
         top = np.argpartition(-s, m - 1)[:m]
+        cut = s[top].min()
+        if np.isfinite(cut):
+            above = np.flatnonzero(s > cut)
+            tied = np.flatnonzero(s == cut)
+            if len(above) + len(tied) > m:
+                tied = tied[np.argsort(self._id_rank[tied], kind="stable")[: m - len(above)]]
+                top = np.concatenate([above, tied])
         return top[np.isfinite(s[top])]
 
     def recommend(
@@ -460,7 +469,7 @@ class Recommender:
         qi = self._query_index(query_id)
         if k == 0:
             return []
-        pool, x, score, hood, parts = self.scored_pool(qi, rules, preferences, exclude)
+        pool, x, score, hood, parts = self.scored_pool(qi, rules, preferences, exclude, min_size=k)
         if len(pool) == 0:
             return []
         order = np.lexsort((self._id_rank[pool], -score))[:k]
@@ -478,6 +487,7 @@ class Recommender:
         preferences: Preferences | None = None,
         exclude: Iterable[str] = (),
         model: ScoringModel | None = None,
+        min_size: int = 0,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, object, dict[str, np.ndarray]]:
         """Pool, learned signals, final scores, 2-hop quantities and event parts for query
         index ``qi``: everything :meth:`recommend` ranks, exposed for tuning and benchmarks."""
@@ -489,8 +499,11 @@ class Recommender:
             empty = np.zeros(0, dtype=np.int64)
             return empty, np.zeros((0, len(FEATURES))), np.zeros(0), hood, {}
         bonus, parts = self._event_scores(qi, rules)
-        lexical = self.lexical.similarities(qi) if allowed.sum() > self.pool_size else None
-        pool = self.candidate_pool(qi, allowed, hood, bonus if np.any(bonus) else None, lexical)
+        big = allowed.sum() > max(self.pool_size, min_size)
+        lexical = self.lexical.similarities(qi) if big else None
+        pool = self.candidate_pool(
+            qi, allowed, hood, bonus if np.any(bonus) else None, lexical, min_size
+        )
         x = self.features(qi, pool, hood, lexical)
         score = (model or self.model).score(x) + bonus[pool]
         return pool, x, score, hood, parts
