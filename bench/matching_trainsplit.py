@@ -63,6 +63,7 @@ def build(
     history: tuple[int, int],
     target: int,
     event: str | None = None,
+    min_projects: int = 2,
 ) -> dict:
     """Profiles (dicts), queries and truth for one split."""
     hist = pa[pa["sy"].between(*history)]
@@ -86,7 +87,7 @@ def build(
     if event is not None:
         ev = parts[parts["programme_part"] == event]["rcn"]
         counts = hist[hist["rcn"].isin(set(ev))].groupby("pic")["rcn"].nunique()
-        candidates = sorted(set(candidates) & set(counts[counts >= 2].index))
+        candidates = sorted(set(candidates) & set(counts[counts >= min_projects].index))
     cand = set(candidates)
     o = org.set_index("pic")
     profiles = []
@@ -176,18 +177,24 @@ def main() -> None:
         verify_dev(pa, pr, org, parts)
     out = Path(args.out)
     specs = [((2014, 2015), 2016, None), ((2014, 2014), 2015, None)]
-    specs += [((2014, 2015), 2016, e) for e in EVENT_PARTS]
-    for history, target, event in specs:
+    specs = [(*sp, 2) for sp in specs]
+    specs += [((2014, 2015), 2016, e, 2) for e in EVENT_PARTS]
+    # Event pools with >= 1 project in the two-year window are closer in size to
+    # dev-event-energy (>= 2 projects in three years: 553 candidates) than >= 2 (203).
+    specs += [((2014, 2015), 2016, e, 1) for e in EVENT_PARTS[:6]]
+    for history, target, event, min_projects in specs:
         assert target <= 2016, "training splits must end before dev's target year"
         name = f"h{history[0] % 100}{history[1] % 100}-t{target % 100}"
         name = name.replace("h1414", "h14") + (f"-event-{event}" if event else "")
-        split = build(pa, pr, org, parts, history, target, event)
+        name += "-min1" if event and min_projects == 1 else ""
+        split = build(pa, pr, org, parts, history, target, event, min_projects)
         meta = {
             "generator": "bench/matching_trainsplit.py",
             "history_start_years": list(history),
             "target_start_years": [target, target],
             "participants_per_project": [2, 60],
             "event": event,
+            "min_history_projects": min_projects if event else None,
         }
         write(split, out / name, meta)
     print(f"done in {time.time() - t:.0f}s")
