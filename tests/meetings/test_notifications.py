@@ -352,9 +352,7 @@ def test_swapping_emails_all_four_people_and_unpublished_meetings_stay_quiet(cli
         reverse("meetings:swap", kwargs={"slug": "b2b-event"}),
         {"first": one.pk, "second": two.pk},
     )
-    assert sorted(m.to[0] for m in emails()) == sorted(
-        addresses(p)[0] for p in (d1, d2, h1, h2)
-    )
+    assert sorted(m.to[0] for m in emails()) == sorted(addresses(p)[0] for p in (d1, d2, h1, h2))
     OutboxMessage.objects.all().delete()
     Meeting.objects.filter(pk=one.pk).update(is_published=False)
     one.refresh_from_db()
