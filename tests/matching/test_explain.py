@@ -55,3 +55,19 @@ def test_translate_runs_before_format():
     ev = Evidence(common_partners=2, shared_sectors=["energia"])
     assert reasons(ev, translate) == ["wspólni partnerzy: 2", "oboje w sektorze energia"]
     assert seen == ["partners in common: {count}", "both in {sector}"]
+
+
+def test_codes_go_through_names_and_types_read_as_a_sentence():
+    names = {("country", "BE"): "Belgium", ("language", "pl"): "Polish"}
+    ev = Evidence(
+        cross_border_country="BE",
+        shared_language="pl",
+        query_type="PRC",
+        candidate_type="OTH",
+        type_affinity=0.5,
+    )
+    assert reasons(ev, limit=5, names=lambda kind, code: names[kind, code]) == [
+        "an organisation of another kind and a company often work together",
+        "cross-border partner from Belgium",
+        "you both speak Polish",
+    ]

@@ -108,3 +108,15 @@ def test_multilingual_a_polish_request_finds_the_english_offer(b2b, settings):
         )
     recs = recommendations_for(b2b.event, b2b.delegates[0], k=3)
     assert names(recs)[0] == "Host 2"
+
+
+def test_country_and_language_codes_read_as_names_in_the_readers_language():
+    from django.utils import translation
+
+    from matchmaker.meetings.recommend import display_name
+
+    assert (display_name("country", "FR"), display_name("language", "pl")) == ("France", "Polish")
+    with translation.override("pl"):
+        assert display_name("country", "FR") == "Francja"
+        assert display_name("language", "de") == "niemiecki"
+    assert display_name("language", "xx") == "xx"

@@ -3,7 +3,8 @@
 Every sentence is passed to ``translate`` *before* it is formatted, so the Django layer can
 hand in ``gettext`` and translators see stable message ids such as ``"both in {sector}"``.
 Counts use the "label: number" form ("partners in common: 3") because a single message id
-cannot carry every plural form Polish needs.
+cannot carry every plural form Polish needs. Country and language codes go through
+``names`` (the Django layer passes their names in the reader's language).
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 Translate = Callable[[str], str]
+# (kind, code) -> a readable name; kind is "country" (ISO 3166 code) or "language" (ISO 639).
+Names = Callable[[str, str], str]
 
-# CORDIS activity types; other types are shown as they are written.
+# CORDIS activity types, with their article so the sentence reads in English and the
+# translation can drop it; other types are shown as they are written.
 TYPE_LABELS = {
-    "PRC": "company",
-    "HES": "university",
-    "REC": "research organisation",
-    "PUB": "public body",
-    "OTH": "other organisation",
+    "PRC": "a company",
+    "HES": "a university",
+    "REC": "a research organisation",
+    "PUB": "a public body",
+    "OTH": "an organisation of another kind",
 }
 
 MAX_REASONS = 3
@@ -28,6 +32,11 @@ MAX_REASONS = 3
 def identity(text: str) -> str:
     """The default ``translate``: English as written."""
     return text
+
+
+def code_as_is(kind: str, code: str) -> str:
+    """The default ``names``: the code itself (what the benchmark's CLI prints)."""
+    return code
 
 
 @dataclass
@@ -57,7 +66,12 @@ def type_label(code: str, translate: Translate) -> str:
     return translate(TYPE_LABELS.get(code, code))
 
 
-def reasons(ev: Evidence, translate: Translate = identity, limit: int = MAX_REASONS) -> list[str]:
+def reasons(
+    ev: Evidence,
+    translate: Translate = identity,
+    limit: int = MAX_REASONS,
+    names: Names = code_as_is,
+) -> list[str]:
     """The strongest reasons first, at most ``limit``; never empty."""
     t = translate
     out: list[str] = []
@@ -93,16 +107,18 @@ def reasons(ev: Evidence, translate: Translate = identity, limit: int = MAX_REAS
         out.append(t("similar activities"))
     if ev.type_affinity > 0.2 and ev.candidate_type:
         out.append(
-            t("a {their_type} and a {your_type} often work together").format(
+            t("{their_type} and {your_type} often work together").format(
                 their_type=type_label(ev.candidate_type, t), your_type=type_label(ev.query_type, t)
             )
         )
     if ev.cross_border_country:
-        out.append(t("cross-border partner from {country}").format(country=ev.cross_border_country))
+        country = names("country", ev.cross_border_country)
+        out.append(t("cross-border partner from {country}").format(country=country))
     if ev.same_region:
         out.append(t("also in {region}").format(region=ev.same_region))
     if ev.shared_language:
-        out.append(t("you both speak {language}").format(language=ev.shared_language))
+        language = names("language", ev.shared_language)
+        out.append(t("you both speak {language}").format(language=language))
     if ev.two_step and not ev.common_partners:
         out.append(t("close to you in the partnership network"))
     if ev.has_room:

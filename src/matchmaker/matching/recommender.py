@@ -17,7 +17,7 @@ import numpy as np
 from .cache import EmbeddingCache
 from .embedders import Embedder, default_embedder
 from .errors import MatchingError
-from .explain import Evidence, Translate, identity, reasons
+from .explain import Evidence, Names, Translate, code_as_is, identity, reasons
 from .graph import PartnerGraph
 from .model import ScoringModel, load_model
 from .profiles import Profile
@@ -456,6 +456,7 @@ class Recommender:
         exclude: Iterable[str] = (),
         translate: Translate = identity,
         explain: bool = True,
+        names: Names = code_as_is,
     ) -> list[Recommendation]:
         """The ``k`` best partners for ``query_id``, best first.
 
@@ -476,7 +477,9 @@ class Recommender:
         out = []
         for j in order:
             c = int(pool[j])
-            why = self._reasons(qi, c, x[j], hood, parts, rules, translate) if explain else []
+            why = (
+                self._reasons(qi, c, x[j], hood, parts, rules, translate, names) if explain else []
+            )
             out.append(Recommendation(self.ids[c], round(float(score[j]), 6), why))
         return out
 
@@ -525,6 +528,7 @@ class Recommender:
         parts: dict[str, np.ndarray],
         rules: EventRules,
         translate: Translate,
+        names: Names = code_as_is,
     ) -> list[str]:
         q, p = self.profiles[qi], self.profiles[c]
         ev = Evidence()
@@ -577,4 +581,4 @@ class Recommender:
         if "demand" in parts:
             ev.has_room = parts["demand"][c] < rules.capacity / 2
         ev.activity = int(self._deg[c])
-        return reasons(ev, translate)
+        return reasons(ev, translate, names=names)

@@ -16,8 +16,10 @@ from collections import Counter
 from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext, gettext_noop
+from django_countries import countries
 
 from matchmaker import matching
+from matchmaker.directory.taxonomy import translated_languages
 from matchmaker.events.models import Event, Participant
 from matchmaker.meetings.models import Meeting, MeetingRequest
 from matchmaker.meetings.setup import allowed_pairs, settings_for
@@ -42,7 +44,7 @@ REASON_MESSAGES = [
     gettext_noop("both in {sector}"),
     gettext_noop("both work on {topics}"),
     gettext_noop("similar activities"),
-    gettext_noop("a {their_type} and a {your_type} often work together"),
+    gettext_noop("{their_type} and {your_type} often work together"),
     gettext_noop("cross-border partner from {country}"),
     gettext_noop("also in {region}"),
     gettext_noop("you both speak {language}"),
@@ -50,12 +52,22 @@ REASON_MESSAGES = [
     gettext_noop("has room for more meetings"),
     gettext_noop("very active: past partners: {count}"),
     gettext_noop("new to your network"),
-    gettext_noop("company"),
-    gettext_noop("university"),
-    gettext_noop("research organisation"),
-    gettext_noop("public body"),
-    gettext_noop("other organisation"),
+    gettext_noop("a company"),
+    gettext_noop("a university"),
+    gettext_noop("a research organisation"),
+    gettext_noop("a public body"),
+    gettext_noop("an organisation of another kind"),
 ]
+
+
+def display_name(kind: str, code: str) -> str:
+    """Country and language names in the reader's language, for the engine's reasons."""
+    if kind == "country":
+        return countries.name(code) or code
+    if kind == "language":
+        return dict(translated_languages()).get(code, code)
+    return code
+
 
 _lock = threading.Lock()
 _built: dict[int, tuple[tuple, matching.Recommender]] = {}
@@ -169,7 +181,12 @@ def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]
         busy |= {str(s), str(r)}
     try:
         recs = recommender.recommend(
-            str(me.pk), k, rules=_rules(event), exclude=busy, translate=gettext
+            str(me.pk),
+            k,
+            rules=_rules(event),
+            exclude=busy,
+            translate=gettext,
+            names=display_name,
         )
     except matching.MatchingError:
         return []
