@@ -89,14 +89,26 @@ def _process_age() -> float:
 
 # Writing the output and exiting after the search.
 _RESERVE = 0.15
+# A process older than this when the command starts is a long-lived host (a test run, a
+# worker) calling `main`, not `matchmaker schedule` starting up: its age is not start-up.
+_STARTUP_MAX = 5.0
 
 
-def _budget(limit: float) -> float:
-    """What is left of --time-limit for `solve` after start-up and before writing out."""
-    return max(0.1, limit - _process_age() - _RESERVE)
+def _budget(limit: float, entered: float | None = None, age: float | None = None) -> float:
+    """What is left of --time-limit for `solve`: minus the interpreter's start-up when this
+    process was started for the command, minus the time since `entered` (monotonic, when
+    `main` began), minus a reserve for writing out."""
+    now = time.monotonic()
+    entered = now if entered is None else entered
+    age = _process_age() - (now - entered) if age is None else age
+    startup = age if age <= _STARTUP_MAX else 0.0
+    return max(0.1, limit - startup - (now - entered) - _RESERVE)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, entered: float | None = None, age: float = 0.0) -> int:
+    """The command; `entered` (monotonic) and `age` (the process's age then) say when it
+    started, so --time-limit covers all of it."""
+    entered = time.monotonic() if entered is None else entered
     if args.time_limit <= 0:
         raise SolverError("--time-limit must be positive")
     if args.workers < 1:
@@ -111,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         phases = ("breaks",) if required else ("weight", "breaks")
         result = solve(
             problem,
-            time_limit=_budget(args.time_limit),
+            time_limit=_budget(args.time_limit, entered, age),
             workers=args.workers,
             seed=args.seed,
             phases=phases,
@@ -130,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
                     continue  # cancelled since: fine, it just drops out
         result = solve(
             problem,
-            time_limit=_budget(args.time_limit),
+            time_limit=_budget(args.time_limit, entered, age),
             workers=args.workers,
             seed=args.seed,
             previous=previous,
@@ -147,8 +159,9 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str]) -> int:
     """Run the CLI; returns the exit code (2 with one stderr line on bad input)."""
+    entered, age = time.monotonic(), _process_age()
     try:
-        return run(_parser().parse_args(argv))
+        return run(_parser().parse_args(argv), entered, age)
     except (_Usage, SolverError) as exc:
         print(f"matchmaker schedule: error: {exc}", file=sys.stderr)
         return 2
