@@ -227,10 +227,10 @@ def race_minimize(
     with lock:
         state["stopping"] = True  # a core side still building its clauses does not start
     # CP-SAT's core search can take a second to notice a stop (measured on tic-14crafd.prec15,
-    # Track B breaks phase): wait a little, then leave it to finish on its own. It only writes
-    # `state`, which is read once below, and it is a daemon thread.
-    patience = time.monotonic() + 0.3
-    while thread.is_alive() and time.monotonic() < patience:
+    # Track B breaks phase), but it must be waited for: a process that exits while a solve
+    # thread still runs aborts in C++ ("terminate called without an active exception", seen
+    # on forumt-14crafe.forb0003), after the schedule was written but with exit code -6.
+    while thread.is_alive():
         # Repeated: a stop sent just before the core's search starts would be lost.
         core.stop_search()
         thread.join(timeout=0.05)
