@@ -16,12 +16,17 @@ ENGINE_COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    as_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ENGINE_COMMANDS:
         import importlib
 
         module = importlib.import_module(ENGINE_COMMANDS[argv[0]])
-        return int(module.main(argv[1:]) or 0)
+        code = int(module.main(argv[1:]) or 0)
+        if as_process and argv[0] == "schedule":
+            # Skip the slow interpreter teardown after a search (see exit_process).
+            module.exit_process(code)
+        return code
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaker.settings")
     from django.core.management import execute_from_command_line
 

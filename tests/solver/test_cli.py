@@ -142,3 +142,39 @@ def test_infeasible_exits_1_and_writes_explanation(tmp_path):
     result = json.loads(out.read_text())
     assert result["status"] == "infeasible"
     assert result["explanation"]["extra_slots"] == 1
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["-m", "matchmaker.solver"],
+        [
+            "-c",
+            "import sys; from matchmaker.__main__ import main; "
+            "sys.argv = ['matchmaker', *sys.argv[1:]]; main()",
+            "schedule",
+        ],
+    ],
+)
+def test_process_exit_codes_and_output(tmp_path, entry):
+    """As a process the command ends without the interpreter's teardown (exit_process): the
+    exit code and the written schedule must survive that, and bad input still exits 2."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.json"
+    problem = write(tmp_path, "p.json", PROBLEM)
+    good = subprocess.run(
+        [sys.executable, *entry, problem, "--out", str(out), "--workers", "1"],
+        capture_output=True,
+        text=True,
+    )
+    assert good.returncode == 0, good.stderr
+    assert sorted(m["meeting"] for m in json.loads(out.read_text())["meetings"]) == ["10", "11"]
+    bad = subprocess.run(
+        [sys.executable, *entry, str(tmp_path / "missing.json"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and "missing.json" in bad.stderr

@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from .cli import exit_process, main
 
-sys.exit(main(sys.argv[1:]))
+exit_process(main(sys.argv[1:]))
