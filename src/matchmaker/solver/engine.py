@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -12,12 +13,15 @@ from ortools.sat.python import cp_model
 from . import large
 from .errors import SolverError
 from .greedy import greedy
+from .holdall import HoldAll
 from .model import ScheduleModel
 from .problem import Problem
 from .race import race_minimize
 from .result import PlacedMeeting, Result, Schedule
 from .tables import assign_tables
 from .validate import participant_breaks, validate
+
+_DEBUG = bool(os.environ.get("MATCHMAKER_SOLVER_DEBUG"))
 
 # Above this many (meeting, slot) pairs the single CP-SAT model gets slow and memory-hungry
 # (README of the benchmark: 65% of the bound at 2,000 participants, 2.3 GB).
@@ -155,15 +159,14 @@ def solve(
         # Earlier phases matter more: give each most of what is left, keep a share for the rest.
         budget = remaining if later == 0 else remaining * 0.85
         code, found, value, phase_bound = None, None, None, None
+        plan = None
         if name == "weight" and workers >= 2 and not prev:
             built_from = time.monotonic()
-            held_model = _all_held_model(problem)
-            budget -= time.monotonic() - built_from  # building it came out of this phase
+            plan = _held_plan(problem)
+            budget -= time.monotonic() - built_from  # planning came out of this phase
             remaining -= time.monotonic() - built_from
-            if held_model is not None and budget > 0.05:
-                code, found, value, phase_bound = _weight_race(
-                    model, held_model, expr, budget, seed
-                )
+            if plan is not None and plan.options and budget > 0.05:
+                code, found, value, phase_bound = _weight_race(model, plan, expr, budget, seed)
         tie_moves = name == "weight" and "moved" in model.terms and "moved" in names
         if found is None and tie_moves:
             # Re-run: weight first, moves as the tie-break inside the same solve, so a
@@ -196,6 +199,11 @@ def solve(
                 workers,
                 seed,
             )
+        if plan is not None and found is not None and phase_bound is not None:
+            # The counting bound holds whichever side found the schedule.
+            phase_bound = min(phase_bound, plan.upper)
+            if value >= phase_bound:
+                code = cp_model.OPTIMAL
         if code == cp_model.INFEASIBLE and solution is None:
             result = Result(status="infeasible")
             if explain:
@@ -274,67 +282,141 @@ def _pairs(problem: Problem) -> int:
     return sum(n if mt.slots is None else len(mt.slots) for mt in problem.meetings)
 
 
-def _all_held_model(problem: Problem) -> ScheduleModel | None:
-    """A model in which every candidate is required, for the all-held side of the race.
+@dataclass
+class HeldPlan:
+    """What the "hold (nearly) everything" side of the weight race tries.
 
-    Most real events (98 of the 140 benchmark files) can hold every request; proving that
-    through the break-guided search of a required problem takes seconds where the plain
-    "maximise meetings" model can take minutes. None when holding all is plainly impossible.
+    `options`: sets of meetings to leave out, best first; each is tried as a problem in
+    which every other meeting is required. `upper`: a proven bound on the weight.
     """
-    if any(not problem.allowed_slots(mt) for mt in problem.meetings):
-        return None
+
+    upper: int
+    options: list[frozenset[int]]
+    guide: bool  # each participant's breaks <= 2 as a guide (the plain all-held case)
+
+
+def _held_plan(problem: Problem) -> HeldPlan | None:
+    """Most real events (98 of the 140 benchmark files) can hold every request; proving that
+    through the break-guided search of a required problem takes seconds where the plain
+    "maximise meetings" model can take minutes. Requests no schedule can hold (no slot, or
+    none left after their predecessors) are left out first. When the rest cannot all be
+    held either (holdall.py proves it by counting), the plan is the few single omissions
+    that pass the count: forum-14.prec25 holds 300 of 302 that way in seconds, a bound
+    the plain model does not prove in a minute. None for rules the shortcut leaves out."""
     if any(r.kind == "min_with_group" for r in problem.rules) or any(
         pt.max_meetings is not None for pt in problem.participants
     ):
         return None  # keep the shortcut simple: only plain capacity and availability
-    needs = sum(1 for mt in problem.meetings if problem.needs_table(mt))
+    counts = HoldAll(problem)
+    never = counts.never_held()
+    weights = [mt.weight for mt in problem.meetings]
+    total = sum(w for i, w in enumerate(weights) if i not in never)
+    needs = sum(
+        1 for i, mt in enumerate(problem.meetings) if i not in never and problem.needs_table(mt)
+    )
     if needs > problem.shared_tables * len(problem.slots):
         return None
-    everything = Problem(
+    related, drops = counts.single_drops(never)
+    if not related:
+        return HeldPlan(total, [frozenset(never)], guide=True)
+    upper = total - min(weights[i] for i in related)
+    drops.sort(key=lambda d: (weights[d], d))
+    return HeldPlan(upper, [frozenset(never | {d}) for d in drops], guide=False)
+
+
+def _held_model(problem: Problem, left_out: frozenset[int], guide: bool) -> ScheduleModel:
+    """The model in which every meeting outside `left_out` is required."""
+    required = Problem(
         slots=problem.slots,
         tables=problem.tables,
         participants=problem.participants,
-        meetings=[replace(mt, required=True) for mt in problem.meetings],
+        meetings=[replace(mt, required=i not in left_out) for i, mt in enumerate(problem.meetings)],
         rules=problem.rules,
     )
-    model = ScheduleModel(everything, breaks=True)
-    # A guide, not a rule: schedules with few breaks per person are the easy ones to find
-    # (the break structure steers the search), and any of them holds everything.
-    for b in model.breaks.values():
-        if not isinstance(b, int):
-            model.m.add(b <= 2)
+    model = ScheduleModel(required, breaks=guide)
+    if guide:
+        # A guide, not a rule: schedules with few breaks per person are the easy ones to
+        # find (the break structure steers the search), and any of them holds everything.
+        for b in model.breaks.values():
+            if not isinstance(b, int):
+                model.m.add(b <= 2)
     return model
 
 
-def _weight_race(model: ScheduleModel, held_model: ScheduleModel, expr, budget: float, seed: int):
-    """Race "hold everything" (one thread, clause learning) against "maximise the weight"
-    (one thread, with LP). The first proof wins and stops the other."""
-    total = _upper(model, "weight", expr)
-    held_solver = _solver(budget, 1, seed)
-    held_solver.parameters.linearization_level = 0
-    outcome: dict[str, int] = {}
-
+def _weight_race(model: ScheduleModel, plan: HeldPlan, expr, budget: float, seed: int):
+    """Race "hold (nearly) everything" (one thread, clause learning, the plan's options in
+    turn) against "maximise the weight" (one thread, with LP). A schedule at the plan's
+    bound wins and stops the other side."""
+    deadline = time.monotonic() + budget
+    weights = [mt.weight for mt in model.problem.meetings]
     max_solver = _solver(budget, 1, seed)
+    outcome: dict[str, Any] = {}
+    lock = threading.Lock()
+    current: dict[str, cp_model.CpSolver | None] = {"held": None}
 
     def run_held() -> None:
-        code = held_solver.solve(held_model.m)
-        outcome["held"] = code
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            max_solver.stop_search()
+        # Rounds over the options with growing slices: a single omission that works is
+        # usually found in about a second, one that does not is rarely proven so quickly.
+        attempt = 0
+        models: dict[int, ScheduleModel] = {}
+        while True:
+            for n, left_out in enumerate(plan.options):
+                left = deadline - time.monotonic()
+                if left < 0.2 or "stop" in outcome:
+                    return
+                if n not in models:
+                    models[n] = _held_model(model.problem, left_out, plan.guide)
+                held_model = models[n]
+                # Slices in deterministic time, so a loaded machine does not cut them short:
+                # forum-14.prec25's omissions that work each take 0.22 units.
+                slice_ = 0.6 * 1.6 ** (attempt // len(plan.options))
+                held_solver = _solver(left - 0.05, 1, seed + attempt)
+                if len(plan.options) > 1:
+                    held_solver.parameters.max_deterministic_time = slice_
+                held_solver.parameters.linearization_level = 0
+                attempt += 1
+                with lock:
+                    if "stop" in outcome:
+                        return
+                    current["held"] = held_solver
+                code = held_solver.solve(held_model.m)
+                if _DEBUG:
+                    print(
+                        f"held race: leave out {sorted(left_out)} -> {held_solver.status_name(code)}"
+                        f" {held_solver.wall_time:.2f}s, {held_solver.deterministic_time:.2f} units"
+                    )
+                with lock:
+                    current["held"] = None
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    found = held_model.solution(held_solver)
+                    value = sum(weights[i] for i in found)
+                    outcome["held"] = (found, value)
+                    if value >= plan.upper:
+                        max_solver.stop_search()
+                        return
+                    # A schedule, but below the bound: the maximiser may still beat it.
+                    return
 
     thread = threading.Thread(target=run_held, daemon=True)
     thread.start()
     model.m.maximize(expr)
     code = max_solver.solve(model.m)
-    if code == cp_model.OPTIMAL or code == cp_model.INFEASIBLE:
-        held_solver.stop_search()
+    with lock:
+        outcome["stop"] = True
+        running = current["held"]
+    if running is not None:
+        running.stop_search()  # proven by the maximiser, or the shared deadline is reached
     thread.join()
-    if outcome.get("held") in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return cp_model.OPTIMAL, held_model.solution(held_solver), total, total
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    held = outcome.get("held")
+    found, value, bound = None, None, plan.upper
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found, value = model.solution(max_solver), int(round(max_solver.objective_value))
+        bound = min(bound, int(max_solver.best_objective_bound + 1e-6))
+    if held is not None and (value is None or held[1] > value):
+        found, value = held
+    if found is None:
         return code, None, None, None
-    value = int(round(max_solver.objective_value))
-    return code, model.solution(max_solver), value, min(total, max_solver.best_objective_bound)
+    return (cp_model.OPTIMAL if value >= bound else cp_model.FEASIBLE), found, value, bound
 
 
 def _hint_solution(model: ScheduleModel, solution: dict[int, int]) -> None:
