@@ -104,3 +104,17 @@ def test_benchmark_file_with_a_pigeonhole_holds_its_maximum(tmp_path):
     r = checked(p, workers=2, time_limit=20, phases=("weight",))
     assert r.objective["weight"] == 300 and r.bound == 300 and r.status == "optimal"
     assert json.dumps(r.to_dict())  # JSON-ready
+
+
+def test_no_single_omission_falls_back_to_the_maximiser():
+    """A is free in 2 of 4 slots and has 4 requests: two must go, so no single omission
+    passes and the race is the plain maximiser (it once spun forever on an empty plan)."""
+    p = problem(
+        [("m1", "A", "B"), ("m2", "A", "C"), ("m3", "A", "D"), ("m4", "A", "E")],
+        slots=4,
+        participants=[{"id": "A", "unavailable": ["s1", "s2"]}],
+    )
+    plan = _held_plan(p)
+    assert plan.upper == 3 and plan.options == []
+    r = checked(p, workers=2, time_limit=5, phases=("weight",))
+    assert (r.status, r.objective["weight"], r.bound) == ("optimal", 2, 2)
