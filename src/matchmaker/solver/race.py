@@ -110,7 +110,11 @@ def race_minimize(
                 add_at_most(core_model, [_same(core_model, v) for v in lits], cap)
         # Building took time (and a stop request may come before the search starts, when it
         # would be lost): the core side keeps to the common deadline either way.
-        core.parameters.max_time_in_seconds = max(0.01, deadline - time.monotonic())
+        # It also stops a little early by itself: CP-SAT's core search takes up to a few
+        # tenths of a second to notice a limit or a stop, which the race must wait for.
+        core.parameters.max_time_in_seconds = max(
+            0.01, deadline - time.monotonic() - min(0.3, 0.03 * time_limit)
+        )
         with lock:
             if state["done"] or state["stopping"]:
                 return
