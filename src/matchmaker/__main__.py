@@ -22,8 +22,11 @@ def main(argv: list[str] | None = None) -> int:
         import importlib
 
         module = importlib.import_module(ENGINE_COMMANDS[argv[0]])
+        leave = as_process and argv[0] == "schedule"
+        if leave:
+            module.as_process()
         code = int(module.main(argv[1:]) or 0)
-        if as_process and argv[0] == "schedule":
+        if leave:
             # Skip the slow interpreter teardown after a search (see exit_process).
             module.exit_process(code)
         return code

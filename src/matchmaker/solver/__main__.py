@@ -2,6 +2,7 @@
 
 import sys
 
-from .cli import exit_process, main
+from .cli import as_process, exit_process, main
 
+as_process()
 exit_process(main(sys.argv[1:]))

@@ -167,6 +167,14 @@ def main(argv: list[str]) -> int:
         return 2
 
 
+def as_process() -> None:
+    """Called by the entry points that end with `exit_process`: the race may then leave a
+    slow-to-stop core search behind (race.LEAVE_CORE_RUNNING)."""
+    from . import race
+
+    race.LEAVE_CORE_RUNNING = True
+
+
 def exit_process(code: int) -> None:
     """End a `matchmaker schedule` process at once, once its output is written.
 
@@ -181,4 +189,5 @@ def exit_process(code: int) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
+    as_process()
     exit_process(main(sys.argv[1:]))
