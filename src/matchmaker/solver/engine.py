@@ -395,8 +395,7 @@ def _weight_race(model: ScheduleModel, plan: HeldPlan, expr, budget: float, seed
                     outcome["held"] = (found, value)
                     if value >= plan.upper:
                         max_solver.stop_search()
-                        return
-                    # A schedule, but below the bound: the maximiser may still beat it.
+                    # Below the bound (a heavier meeting left out) the maximiser may beat it.
                     return
 
     thread = threading.Thread(target=run_held, daemon=True)
