@@ -22,14 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         import importlib
 
         module = importlib.import_module(ENGINE_COMMANDS[argv[0]])
-        leave = as_process and argv[0] == "schedule"
-        if leave:
-            module.as_process()
-        code = int(module.main(argv[1:]) or 0)
-        if leave:
-            # Skip the slow interpreter teardown after a search (see exit_process).
-            module.exit_process(code)
-        return code
+        if as_process and argv[0] == "schedule":
+            module.run_process(argv[1:])  # ends the process (see run_process)
+        return int(module.main(argv[1:]) or 0)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaker.settings")
     from django.core.management import execute_from_command_line
 

@@ -157,7 +157,7 @@ def test_infeasible_exits_1_and_writes_explanation(tmp_path):
     ],
 )
 def test_process_exit_codes_and_output(tmp_path, entry):
-    """As a process the command ends without the interpreter's teardown (exit_process): the
+    """As a process the command ends without the interpreter's teardown (run_process): the
     exit code and the written schedule must survive that, and bad input still exits 2."""
     import subprocess
     import sys

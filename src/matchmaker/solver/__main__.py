@@ -2,7 +2,6 @@
 
 import sys
 
-from .cli import as_process, exit_process, main
+from .cli import run_process
 
-as_process()
-exit_process(main(sys.argv[1:]))
+run_process(sys.argv[1:])

@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import time
+from typing import NoReturn
 
 from .dzn import load_dzn
 from .engine import solve
@@ -167,27 +168,24 @@ def main(argv: list[str]) -> int:
         return 2
 
 
-def as_process() -> None:
-    """Called by the entry points that end with `exit_process`: the race may then leave a
-    slow-to-stop core search behind (race.LEAVE_CORE_RUNNING)."""
-    from . import race
-
-    race.LEAVE_CORE_RUNNING = True
-
-
-def exit_process(code: int) -> None:
-    """End a `matchmaker schedule` process at once, once its output is written.
+def run_process(argv: list[str]) -> NoReturn:
+    """Run the command as its own process and end that process at once.
 
     The normal interpreter teardown after a CP-SAT search took 0.5-0.7 s on the 2-core
     machine (measured on forum-13.forb0007 and forum-14.fixed020-Forb, Track B, 10 s limit),
-    time the user waits for nothing and that --time-limit cannot budget. The schedule file
-    is closed by then; only the standard streams need flushing.
+    time the user waits for nothing and that --time-limit cannot budget. Ending with
+    `os._exit` also lets the race leave a slow-to-stop core search behind
+    (race.LEAVE_CORE_RUNNING), which a normal exit would turn into a C++ abort. The
+    schedule file is closed by then; only the standard streams need flushing.
     """
+    from . import race
+
+    race.LEAVE_CORE_RUNNING = True
+    code = main(argv)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    as_process()
-    exit_process(main(sys.argv[1:]))
+    run_process(sys.argv[1:])

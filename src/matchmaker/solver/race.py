@@ -33,7 +33,7 @@ from .cardinality import add_at_most
 
 _DEBUG = bool(os.environ.get("MATCHMAKER_SOLVER_DEBUG"))
 
-# Set by the command-line entry points, which end with os._exit (cli.exit_process): there a
+# Set by the command-line entry points, which end with os._exit (cli.run_process): there a
 # core search still running when the race ends may be left behind. CP-SAT's core search
 # took 1.3-1.9 s to notice a stop on tic-14crafd.prec15 (Track B, breaks phase), which the
 # command's --time-limit cannot budget. Anywhere else the race waits for it: a process that
@@ -240,7 +240,8 @@ def race_minimize(
     with lock:
         state["stopping"] = True  # a core side still building its clauses does not start
     # CP-SAT's core search can take a second to notice a stop (measured on tic-14crafd.prec15,
-    # Track B breaks phase), but it must be waited for: a process that exits while a solve
+    # Track B breaks phase), but outside the command line (LEAVE_CORE_RUNNING) it must be
+    # waited for: a process that exits while a solve
     # thread still runs aborts in C++ ("terminate called without an active exception", seen
     # on forumt-14crafe.forb0003), after the schedule was written but with exit code -6.
     waited = time.monotonic()
