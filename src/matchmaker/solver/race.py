@@ -40,6 +40,12 @@ _DEBUG = bool(os.environ.get("MATCHMAKER_SOLVER_DEBUG"))
 # exits normally while a solve thread runs aborts in C++.
 LEAVE_CORE_RUNNING = False
 
+# Deterministic units one trial does per second of an idle core of the 2-core benchmark
+# machine (measured with MATCHMAKER_SOLVER_DEBUG=1 on forum-13crafc, tic-13crafc, forum-14:
+# 1.0-1.7 for the trials with clauses, 1.0-2.0 for the plain ones). The slices below are
+# written in seconds of that machine.
+UNITS_PER_SECOND = 1.2
+
 
 @dataclass
 class Outcome:
@@ -207,7 +213,12 @@ def race_minimize(
         if free_try:
             # Any schedule at all, so a hard bound never leaves us empty-handed.
             slice_ = 1.5 * 1.5 ** (attempt // 2)
-        sat.parameters.max_time_in_seconds = max(0.05, min(left, slice_))
+        # The slice is in CP-SAT's deterministic time (a count of work done), so a slower
+        # or loaded machine runs the same trials, only later; the wall clock only guards
+        # the deadline. Without it, on a loaded machine every trial was cut short and
+        # files solved in 2 s on an idle one came back with no schedule at all.
+        sat.parameters.max_deterministic_time = slice_ * UNITS_PER_SECOND
+        sat.parameters.max_time_in_seconds = max(0.05, left)
         with lock:
             state["trial"] = (sat, None if free_try else k)
         if state["done"] or (not free_try and state["bound"] > k):
@@ -218,7 +229,7 @@ def race_minimize(
         if _DEBUG:
             print(
                 f"race: k={None if free_try else k} clauses={clauses} bound={state['bound']} -> "
-                f"{sat.status_name(code)} {sat.wall_time:.1f}s"
+                f"{sat.status_name(code)} {sat.wall_time:.1f}s {sat.deterministic_time:.2f}u"
                 f" (ends {time.monotonic() - deadline:+.2f}s from the deadline)"
             )
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
