@@ -132,6 +132,11 @@ def race_minimize(
             if state["done"] or state["stopping"]:
                 return
         code = core.solve(core_model)
+        if _DEBUG:
+            print(
+                f"race: core side {core.status_name(code)} after {core.wall_time:.1f}s,"
+                f" bound {core.best_objective_bound:.0f}"
+            )
         if code == cp_model.INFEASIBLE:
             with lock:
                 state["infeasible"] = True
