@@ -1,1 +1,1 @@
-"""B2B sessions, slots, tables, requests, meetings and booking (issue 5 builds this layer)."""
+"""B2B sessions, slots, tables, requests, meetings and booking."""
