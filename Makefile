@@ -23,10 +23,11 @@ install-test: $(BIN)/python
 system-deps:
 	@bash scripts/system-deps.sh test
 
+# the demo runs in development mode: built-in secret key, plain HTTP, email printed
 demo: install
 	@bash scripts/system-deps.sh runtime
-	$(BIN)/matchmaker migrate --noinput
-	$(BIN)/matchmaker load_demo
+	MATCHMAKER_DEV=1 $(BIN)/matchmaker migrate --noinput
+	MATCHMAKER_DEV=1 $(BIN)/matchmaker load_demo
 	@bash scripts/run-demo.sh $(HOST) $(PORT)
 
 test: system-deps install-test

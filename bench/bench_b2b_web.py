@@ -264,6 +264,8 @@ def main() -> int:
             [sys.executable, str(ROOT / "scripts" / "with_postgres.py"), sys.executable, *sys.argv]
         )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaker.settings")
+    # plain HTTP on loopback with a throwaway database: development mode
+    os.environ.setdefault("MATCHMAKER_DEV", "1")
     os.environ["MATCHMAKER_VAR_DIR"] = tempfile.mkdtemp(prefix="matchmaker-bench-")
     import django
     from django.core.management import call_command

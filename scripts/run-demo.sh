@@ -4,6 +4,8 @@ set -euo pipefail
 HOST="${1:-127.0.0.1}"
 PORT="${2:-8000}"
 BIN="$(dirname "$0")/../.venv/bin"
+# development mode: built-in secret key, plain HTTP, email printed by the worker
+export MATCHMAKER_DEV=1
 export MATCHMAKER_DEBUG="${MATCHMAKER_DEBUG:-1}"
 
 "$BIN/matchmaker" db_worker --queue-name default >var/worker.log 2>&1 &

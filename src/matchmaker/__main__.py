@@ -26,9 +26,17 @@ def main(argv: list[str] | None = None) -> int:
             module.run_process(argv[1:])  # ends the process (see run_process)
         return int(module.main(argv[1:]) or 0)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaker.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["matchmaker", *argv])
+    try:
+        # Django would swallow a settings error here and fail later with a traceback
+        settings.INSTALLED_APPS  # noqa: B018
+        execute_from_command_line(["matchmaker", *argv])
+    except ImproperlyConfigured as error:
+        print(f"matchmaker: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from matchmaker.core.env import envbool, envint, envlist, envstr
@@ -14,10 +16,17 @@ BASE_DIR = Path(envstr("MATCHMAKER_BASE_DIR", str(PACKAGE_DIR.parent.parent)))
 VAR_DIR = Path(envstr("MATCHMAKER_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("MATCHMAKER_DEBUG", False)
+# Development mode (MATCHMAKER_DEV=1, implied by MATCHMAKER_DEBUG=1) is the only way to run
+# without a secret key, over plain HTTP and with email printed instead of sent. Everything else
+# gets the production defaults, so a forgotten variable fails loudly instead of quietly.
+DEVELOPMENT = DEBUG or envbool("MATCHMAKER_DEV", False)
 _DEV_SECRET = "insecure-development-key-set-MATCHMAKER_SECRET_KEY-in-production"
-SECRET_KEY = envstr("MATCHMAKER_SECRET_KEY", _DEV_SECRET)
-if SECRET_KEY == _DEV_SECRET and not (DEBUG or envbool("MATCHMAKER_ALLOW_DEV_SECRET", True)):
-    raise RuntimeError("Set MATCHMAKER_SECRET_KEY.")
+SECRET_KEY = envstr("MATCHMAKER_SECRET_KEY") or (_DEV_SECRET if DEVELOPMENT else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "MATCHMAKER_SECRET_KEY is not set: give it a long random value "
+        "(or set MATCHMAKER_DEV=1 on a development machine)."
+    )
 ALLOWED_HOSTS = envlist("MATCHMAKER_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("MATCHMAKER_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = envstr("MATCHMAKER_SITE_URL", "http://127.0.0.1:8000")
@@ -29,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_countries",
     "django_tasks",
     "django_tasks_db",
@@ -52,6 +62,7 @@ MIDDLEWARE = [
     "matchmaker.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "matchmaker.urls"
@@ -122,8 +133,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Every message is stored in the outbox (core.OutboxMessage) and sent by a task through the
 # delivery backend, with retries; MATCHMAKER_EMAIL_BACKEND chooses the delivery backend.
 EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
-MATCHMAKER_EMAIL_DELIVERY_BACKEND = envstr(
-    "MATCHMAKER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Development prints messages; production sends them over SMTP unless another backend is named
+# explicitly (so nothing is marked sent that went nowhere by accident).
+MATCHMAKER_EMAIL_DELIVERY_BACKEND = envstr("MATCHMAKER_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEVELOPMENT
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = envstr("MATCHMAKER_EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("MATCHMAKER_EMAIL_PORT", 25)
@@ -141,12 +156,40 @@ TASKS = {
     }
 }
 
+# Sent mail is deleted this many days after sending (`matchmaker send_outbox`); 0 keeps it.
+MATCHMAKER_OUTBOX_KEEP_DAYS = envint("MATCHMAKER_OUTBOX_KEEP_DAYS", 90)
+
+# HTTPS only in production (docs/deploy.md, "Security settings"); development relaxes it.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = envbool("MATCHMAKER_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = envbool("MATCHMAKER_SECURE_COOKIES", not DEVELOPMENT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("MATCHMAKER_SSL_REDIRECT", not DEVELOPMENT)
+SECURE_HSTS_SECONDS = envint("MATCHMAKER_HSTS_SECONDS", 0 if DEVELOPMENT else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("MATCHMAKER_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("MATCHMAKER_HSTS_PRELOAD", True)
+if envbool("MATCHMAKER_TRUST_X_FORWARDED_PROTO", False):
+    # only behind a proxy that sets X-Forwarded-Proto itself and drops the client's
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Scripts and styles come only from our static files (no inline code), so injected markup
+# cannot run script or restyle a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MATCHMAKER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("MATCHMAKER_IMPORT_MAX_ROWS", 5000)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import smtplib
 
@@ -214,7 +213,7 @@ def test_send_outbox_sends_queued_messages_no_worker_picked_up(use_outbox, capsy
         created_at=timezone.now() - dt.timedelta(minutes=6)
     )
     call_command("send_outbox")
-    assert capsys.readouterr().out.strip() == "sent 1, failed 0, skipped 0"
+    assert capsys.readouterr().out.strip() == "sent 1, failed 0, skipped 0, purged 0"
     assert [m.subject for m in mail.outbox] == ["stuck"]
     fresh.refresh_from_db()
     assert fresh.status == "queued"
@@ -264,27 +263,6 @@ def test_password_reset_goes_through_the_outbox(use_outbox, client):
 
 
 # --- templates -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def test_templates(settings, tmp_path):
-    """Three templates of one email in a temporary template folder."""
-    folder = tmp_path / "email_test"
-    folder.mkdir()
-    (folder / "hello_subject.txt").write_text(
-        '{% load i18n %}{% translate "This field is required." %}\n {{ who }} [{{ LANGUAGE_CODE }}]\n'
-    )
-    (folder / "hello.txt").write_text(
-        '{% extends "email/base.txt" %}{% block body %}{{ who }} at '
-        '{{ when|date:"l j E H:i" }} ({{ TIME_ZONE }}){% endblock %}'
-    )
-    (folder / "hello.html").write_text(
-        '{% extends "email/base.html" %}{% block body %}<p>{{ who }}</p>{% endblock %}'
-    )
-    templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
-    settings.TEMPLATES = templates
-    return "email_test/hello"
 
 
 WHEN = dt.datetime(2027, 3, 10, 13, 0, tzinfo=dt.UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from matchmaker.directory.models import Sector
 from matchmaker.directory.services import ensure_sectors
@@ -46,5 +47,6 @@ def test_live_search_without_pressing_the_button(page):
     OrganisationFactory(name="Amber Machining", description="Large parts")
     page.goto("/directory/")
     page.get_by_label("Search").press_sequentially("sensors", delay=20)
-    page.wait_for_function("document.querySelector('.result-count').innerText === '1 organisation'")
+    # not wait_for_function: evaluating a string is eval, which the Content-Security-Policy blocks
+    expect(page.locator(".result-count")).to_have_text("1 organisation")
     assert page.locator(".card h2").all_inner_texts() == ["Radiant Detectors"]

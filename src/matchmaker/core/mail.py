@@ -6,7 +6,17 @@ and enqueues a task that sends it through the *delivery* backend
 A failed attempt is kept with its error and retried later (after 1, 5, 30 and 120 minutes);
 after five attempts the message stays failed until someone retries it by hand (the organisers'
 outbox page, or `matchmaker send_outbox --failed`). `matchmaker send_outbox` sends every
-message that is due, for cron.
+message that is due, for cron, and deletes sent messages older than
+settings.MATCHMAKER_OUTBOX_KEEP_DAYS.
+
+Delivery is at least once. A message is marked sent by one statement right after the server
+accepts it, before the connection is closed, and keeps one Message-ID on every attempt; a
+duplicate needs the worker to die (or the database to fail) in between, or the server's reply
+to be lost (docs/deploy.md, "Email").
+
+A message stored with the header `X-Matchmaker-Sensitive` (it holds a sign-in, confirmation,
+invitation or password-reset link) is never shown in full by the outbox pages, and its
+bodies are replaced by a note once it is sent.
 
 `send_templated` builds one email from three templates (subject, text, HTML) in the
 recipient's language and time zone.
@@ -30,13 +40,15 @@ from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.module_loading import import_string
 
-from matchmaker.core.models import OutboxMessage
+from matchmaker.core.models import REMOVED_NOTE, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 EVENT_HEADER = "X-Matchmaker-Event"
+SENSITIVE_HEADER = "X-Matchmaker-Sensitive"
 MAX_ATTEMPTS = 5
 # wait after the 1st, 2nd, 3rd, 4th failed attempt; the 5th failure gives up
 RETRY_DELAYS = [
@@ -89,10 +101,15 @@ def store(message) -> OutboxMessage:
             logger.warning("Outbox: dropped an alternative of type %s", mimetype)
     headers = {str(k): str(v) for k, v in (message.extra_headers or {}).items()}
     event_id = None
+    sensitive = False
     for key in list(headers):
         if key.lower() == EVENT_HEADER.lower():
             value = headers.pop(key).strip()
             event_id = int(value) if value.isdigit() else None
+        elif key.lower() == SENSITIVE_HEADER.lower():
+            # any value marks it: a header that is present at all was meant to protect a link
+            headers.pop(key)
+            sensitive = True
     from_email = str(message.from_email or settings.DEFAULT_FROM_EMAIL)
     if not any(k.lower() == "message-id" for k in headers):
         # one Message-ID for every attempt, so a retry after a lost reply is recognisably the same
@@ -109,6 +126,7 @@ def store(message) -> OutboxMessage:
         html_body=html,
         headers=headers,
         event_id=event_id,
+        sensitive=sensitive,
     )
 
 
@@ -187,17 +205,48 @@ def deliver(message_id: int) -> str:
     if not claimed:
         return "skipped"
     message.attempts += 1
+    connection = None
     try:
         connection = delivery_connection()
+        # opened here so that send_messages leaves it open: closing it (SMTP QUIT) waits for
+        # the server, and that must come after the message is marked sent, not before
+        connection.open()
         if connection.send_messages([as_email(message, connection)]) != 1:
             raise RuntimeError("The delivery backend did not accept the message.")
     except Exception as error:
+        _close_quietly(connection)
         return _failed(message, error)
-    message.status = Status.SENT
-    message.sent_at = timezone.now()
-    message.next_attempt_at = None
-    message.save(update_fields=["status", "sent_at", "next_attempt_at"])
+    _mark_sent(message)
+    _close_quietly(connection)
     return "sent"
+
+
+def _mark_sent(message: OutboxMessage) -> None:
+    """Record that the server accepted the message, in one statement that commits at once
+    (deliver runs outside transactions), so a worker that dies afterwards cannot cause a
+    second copy. A sensitive message loses its link here."""
+    fields = {"status": Status.SENT, "sent_at": timezone.now(), "next_attempt_at": None}
+    if message.sensitive:
+        language = message.headers.get("Content-Language", "")
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            note = str(REMOVED_NOTE)
+        fields.update(body=note + "\n", html_body=f"<p>{escape(note)}</p>\n")
+    OutboxMessage.objects.filter(pk=message.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(message, name, value)
+
+
+def _close_quietly(connection) -> None:
+    """The message is sent (or the attempt already failed): a hiccup while saying goodbye to
+    the server changes nothing."""
+    if connection is None:
+        return
+    try:
+        connection.close()
+    except Exception:
+        logger.warning("Could not close the email connection cleanly", exc_info=True)
 
 
 def _failed(message: OutboxMessage, error: Exception) -> str:
@@ -253,6 +302,19 @@ def send_due(now: dt.datetime | None = None, limit: int | None = None) -> dict[s
     for pk in ids:
         counts[deliver(pk)] += 1
     return counts
+
+
+def purge_sent(now: dt.datetime | None = None, keep_days: int | None = None) -> int:
+    """Delete messages sent more than `keep_days` (default settings.MATCHMAKER_OUTBOX_KEEP_DAYS)
+    days ago; 0 keeps everything. Failed and queued messages stay. Returns how many went."""
+    keep_days = settings.MATCHMAKER_OUTBOX_KEEP_DAYS if keep_days is None else keep_days
+    if keep_days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - dt.timedelta(days=keep_days)
+    deleted, _per_model = OutboxMessage.objects.filter(
+        status=Status.SENT, sent_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 # --- templated messages --------------------------------------------------------------------
@@ -322,11 +384,13 @@ def send_templated(
     event=None,
     *,
     reply_to: list[str] | None = None,
+    sensitive: bool = False,
 ) -> bool:
     """Send one email built from three templates, in the recipient's language (given, or taken
     from the recipient) and time zone. The templates get `recipient`, `event`, `site_url`,
-    `LANGUAGE_CODE` and `TIME_ZONE` besides `context`. Returns False when the recipient has no
-    email address."""
+    `LANGUAGE_CODE` and `TIME_ZONE` besides `context`. `sensitive`: the email holds a sign-in,
+    confirmation, invitation or password-reset link (see SENSITIVE_HEADER). Returns False when
+    the recipient has no email address."""
     recipient = to_user_or_person
     address = (getattr(recipient, "email", "") or "").strip()
     if not address:
@@ -341,6 +405,8 @@ def send_templated(
     )
     headers = {EVENT_HEADER: str(event.pk)} if event is not None else {}
     headers["Content-Language"] = language
+    if sensitive:
+        headers[SENSITIVE_HEADER] = "1"
     name = getattr(recipient, "name", "") or ""
     email = EmailMultiAlternatives(
         subject,

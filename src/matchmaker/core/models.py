@@ -22,6 +22,9 @@ class OutboxMessage(models.Model):
     body = models.TextField()
     html_body = models.TextField(blank=True)
     headers = models.JSONField(default=dict)
+    # holds a sign-in, confirmation, invitation or password-reset link: never shown, and the
+    # body is replaced by a note once the message is sent
+    sensitive = models.BooleanField(default=False)
     event_id = models.BigIntegerField(
         null=True, blank=True, db_index=True, help_text="events.Event id, if any"
     )
@@ -38,3 +41,14 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+    @property
+    def shown_body(self) -> str:
+        """The text body as pages may show it: a sensitive message's link stays hidden."""
+        if not self.sensitive:
+            return self.body
+        return str(REMOVED_NOTE if self.status == self.Status.SENT else HIDDEN_NOTE)
+
+
+HIDDEN_NOTE = _("[Not shown: this message contains a private link.]")
+REMOVED_NOTE = _("[Removed after sending: this message contained a private link.]")

@@ -1,5 +1,6 @@
 """Send the outbox messages that are due: retries whose time has come and messages no task
-worker has sent. Safe to run from cron every minute, next to the task workers."""
+worker has sent; then delete sent messages older than MATCHMAKER_OUTBOX_KEEP_DAYS days.
+Safe to run from cron every minute, next to the task workers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from matchmaker.core.models import OutboxMessage
 
 
 class Command(BaseCommand):
-    help = "Send outbox messages that are due (retries, stuck messages). For cron."
+    help = (
+        "Send outbox messages that are due (retries, stuck messages) and delete old sent ones. "
+        "For cron."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,4 +31,7 @@ class Command(BaseCommand):
                 status=OutboxMessage.Status.FAILED, next_attempt_at__isnull=True
             ).update(next_attempt_at=timezone.now())
         counts = mail.send_due(limit=limit)
-        self.stdout.write("sent {sent}, failed {failed}, skipped {skipped}".format(**counts))
+        counts["purged"] = mail.purge_sent()
+        self.stdout.write(
+            "sent {sent}, failed {failed}, skipped {skipped}, purged {purged}".format(**counts)
+        )
