@@ -27,7 +27,10 @@ if not SECRET_KEY:
         "MATCHMAKER_SECRET_KEY is not set: give it a long random value "
         "(or set MATCHMAKER_DEV=1 on a development machine)."
     )
-ALLOWED_HOSTS = envlist("MATCHMAKER_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# Production serves only the host names it is given; Django's test client adds its own.
+ALLOWED_HOSTS = envlist(
+    "MATCHMAKER_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else []
+)
 CSRF_TRUSTED_ORIGINS = envlist("MATCHMAKER_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = envstr("MATCHMAKER_SITE_URL", "http://127.0.0.1:8000")
 
