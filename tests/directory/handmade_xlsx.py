@@ -24,7 +24,10 @@ def shared_cell(ref: str, index: int) -> str:
 
 
 def row(number: int, values: list[str], columns: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ") -> str:
-    cells = "".join(cell(f"{column}{number}", value) for column, value in zip(columns, values))
+    cells = "".join(
+        cell(f"{column}{number}", value)
+        for column, value in zip(columns[: len(values)], values, strict=True)
+    )
     return f'<row r="{number}">{cells}</row>'
 
 

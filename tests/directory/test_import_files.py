@@ -112,7 +112,7 @@ def test_at_most_60_columns_and_cells_past_the_header_are_ignored():
 
 def test_csv_is_streamed_from_an_upload_kept_on_disk():
     upload = TemporaryUploadedFile("people.csv", "text/csv", 0, "utf-8")
-    upload.write('organisation,type,country,name\n"Acme ""Best"" Ltd",sme,PL,Ann\n'.encode())
+    upload.write(b'organisation,type,country,name\n"Acme ""Best"" Ltd",sme,PL,Ann\n')
     upload.seek(0)
     try:
         assert without_lines(read_table(upload.name, upload)) == [
@@ -152,7 +152,7 @@ def test_an_xlsx_declaring_the_largest_sheet_is_read_with_little_memory():
         + "<row/>" * 5_000
         + "".join(f'<row r="{n}">{xlsx.cell(f"XFD{n}", "x")}</row>' for n in range(5_100, 5_200))
         + f'<row r="5300">{xlsx.cell("A5300", "Vistula")}{xlsx.cell("B5300", "sme")}'
-        f'{xlsx.cell("C5300", "PL")}{xlsx.cell("D5300", "Ewa")}</row>'
+        f"{xlsx.cell('C5300', 'PL')}{xlsx.cell('D5300', 'Ewa')}</row>"
     )
     content = xlsx.workbook(sheet, dimension="A1:XFD1048576")
     assert len(content) < 6_000
@@ -182,6 +182,17 @@ def test_an_xlsx_with_rows_past_the_line_limit_is_refused_with_little_memory(set
         "new sheet."
     )
     assert peak < 8_000_000
+
+
+def test_an_xlsx_row_with_more_cells_than_excel_allows_is_refused_with_little_memory():
+    # the XLSX reader holds all the cells of a row at once, about 300 bytes each
+    sheet = xlsx.row(1, HEADER) + xlsx.row(2, ["A", "sme", "PL", "Ann"])
+    sheet += '<row r="3">' + "<c/>" * 300_000 + "</row>"
+    content = xlsx.workbook(sheet)
+    assert len(content) < 5_000
+    message, peak = read_measured(content)
+    assert message == "The XLSX file cannot be read."
+    assert peak < 2_000_000
 
 
 def test_an_xlsx_with_a_row_far_past_excels_last_line_is_refused():
@@ -235,3 +246,44 @@ def test_one_long_shared_text_in_every_cell_is_refused(settings):
     message, peak = read_measured(content)
     assert message == "The file holds more than 2.0\xa0MB of text."
     assert peak < 12_000_000
+
+
+def test_too_many_shared_texts_are_refused_before_reading(settings):
+    # a few kB that the XLSX reader would spend many seconds turning into a million objects
+    settings.IMPORT_MAX_ROWS = 100  # so at most 2000 different texts
+    content = xlsx.workbook(
+        xlsx.row(1, HEADER) + xlsx.row(2, ["A", "sme", "PL", "Ann"]), shared_strings=[""] * 2001
+    )
+    with pytest.raises(ImportFileError) as error:
+        read_table("people.xlsx", io.BytesIO(content))
+    assert str(error.value) == (
+        "The XLSX file holds more than 2000 different texts; copy the sheet to import into a new "
+        "file."
+    )
+    fine = xlsx.workbook(
+        xlsx.row(1, HEADER) + xlsx.row(2, ["A", "sme", "PL", "Ann"]), shared_strings=[""] * 2000
+    )
+    assert len(read_table("people.xlsx", io.BytesIO(fine))) == 1
+
+
+def test_a_part_with_far_too_many_xml_elements_is_refused_before_reading():
+    buffer = io.BytesIO(xlsx.workbook(xlsx.row(1, HEADER) + xlsx.row(2, ["A", "sme", "PL", "Ann"])))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/styles.xml", "<styleSheet>" + "<xf/>" * 100_001 + "</styleSheet>")
+    message, peak = read_measured(buffer.getvalue())
+    assert message == "The XLSX file cannot be read."
+    assert peak < 1_000_000
+
+
+def test_a_spreadsheet_saved_by_openpyxl_at_the_row_limit_is_read(settings):
+    from openpyxl import Workbook
+
+    settings.IMPORT_MAX_ROWS = 300
+    book = Workbook()
+    book.active.append([*HEADER, "description"])
+    for n in range(300):
+        book.active.append([f"Org {n}", "sme", "PL", f"Person {n}", f"Text {n} " * 10])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    rows = read_table("people.xlsx", io.BytesIO(buffer.getvalue()))
+    assert (len(rows), rows[-1]["name"], rows[-1][LINE_KEY]) == (300, "Person 299", 301)

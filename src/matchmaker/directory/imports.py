@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
+from xml.parsers import expat
 
 from django import forms
 from django.conf import settings
@@ -50,6 +51,10 @@ FILE_EXTENSIONS = (".csv", ".txt", ".xlsx")
 CSV_DELIMITERS = (",", ";", "\t")
 # Columns after this one are not read (a header name there is an error).
 MAX_COLUMNS = 60
+# No row of a sheet Excel can write has more cells.
+EXCEL_MAX_COLUMNS = 16_384
+# Styles, workbook and other XLSX parts of a spreadsheet hold far fewer XML elements.
+MAX_XML_ELEMENTS = 100_000
 # Each row read from a file keeps its line in the file under this key (not a column name).
 LINE_KEY = "_line"
 ALIASES = {
@@ -238,7 +243,7 @@ def _csv_lines(text: io.TextIOWrapper) -> Iterator[tuple[int, list[str]]]:
     # doubled quotes ("Acme ""Best"" Ltd") wrong. Spreadsheets always write RFC 4180 quoting.
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
     for line, cells in enumerate(reader, start=1 + offset):
-        if any(cells):
+        if line == 1 + offset or any(cells):  # the first line is the header, even when blank
             yield line, cells
 
 
@@ -262,22 +267,23 @@ def _read_xlsx(stream: BinaryIO) -> list[dict]:
     try:
         with zipfile.ZipFile(stream) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            if unpacked > max_unpacked_bytes():
+                raise ImportFileError(
+                    _("The XLSX file unpacks to more than %(max)s; save it again or split it.")
+                    % {"max": filesizeformat(max_unpacked_bytes())}
+                )
+            _check_sheet_shapes(archive)
+    except ImportFileError:
+        raise
+    except Exception:  # zipfile and expat raise many kinds for a damaged file
         raise ImportFileError(unreadable) from None
-    if unpacked > max_unpacked_bytes():
-        raise ImportFileError(
-            _("The XLSX file unpacks to more than %(max)s; save it again or split it.")
-            % {"max": filesizeformat(max_unpacked_bytes())}
-        )
     stream.seek(0)
     with warnings.catch_warnings():
         # openpyxl warns about features it ignores (data validation, styles); not the user's concern
         warnings.simplefilter("ignore")
         try:
             workbook = load_workbook(stream, read_only=True, data_only=True)
-        except (
-            Exception
-        ):  # openpyxl raises many kinds for a damaged file; all mean the same to a user
+        except Exception:  # openpyxl too; all mean the same to a user
             raise ImportFileError(unreadable) from None
         try:
             if not workbook.worksheets:
@@ -289,6 +295,65 @@ def _read_xlsx(stream: BinaryIO) -> list[dict]:
             raise ImportFileError(unreadable) from None
         finally:
             workbook.close()
+
+
+def _check_sheet_shapes(archive: zipfile.ZipFile) -> None:
+    """Refuse XLSX parts that would cost the XLSX reader far more memory or time than a file
+    within the import limits needs: it holds all the cells of a row at once, keeps a record of
+    each formatted row, and builds an object for every shared text and every style. A quick
+    scan of the XML, before reading."""
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as part:
+                _scan_xml_part(info.filename, part)
+
+
+def _scan_xml_part(name: str, part) -> None:
+    is_sheet = name.startswith("xl/worksheets/")
+    is_texts = name == "xl/sharedStrings.xml"
+    last_line = max_xlsx_lines()
+    max_texts = 20 * settings.IMPORT_MAX_ROWS
+    rows = cells = texts = elements = 0
+
+    def element_start(tag: str, _attributes, /) -> None:
+        nonlocal rows, cells, texts, elements
+        local = tag[tag.find(":") + 1 :]
+        if is_sheet:
+            if local == "c":
+                cells += 1
+                if cells > EXCEL_MAX_COLUMNS:
+                    raise ImportFileError(_("The XLSX file cannot be read."))
+            elif local == "row":
+                rows += 1
+                cells = 0
+                if rows > last_line:
+                    raise ImportFileError(_rows_past_message(last_line))
+        elif is_texts:
+            if local == "si":
+                texts += 1
+                if texts > max_texts:
+                    raise ImportFileError(
+                        _(
+                            "The XLSX file holds more than %(max)d different texts; copy the "
+                            "sheet to import into a new file."
+                        )
+                        % {"max": max_texts}
+                    )
+        else:
+            elements += 1
+            if elements > MAX_XML_ELEMENTS:
+                raise ImportFileError(_("The XLSX file cannot be read."))
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = element_start
+    parser.ParseFile(part)
+
+
+def _rows_past_message(last_line: int) -> str:
+    return _(
+        "The sheet has rows after line %(max)d, even if empty; delete them or copy the data to "
+        "a new sheet."
+    ) % {"max": last_line}
 
 
 def _xlsx_lines(sheet) -> Iterator[tuple[int, Sequence]]:
@@ -305,13 +370,7 @@ def _xlsx_lines(sheet) -> Iterator[tuple[int, Sequence]]:
     )
     for line, cells in enumerate(data_rows, start=2):
         if line > last_line:
-            raise ImportFileError(
-                _(
-                    "The sheet has rows after line %(max)d, even if empty; delete them or copy "
-                    "the data to a new sheet."
-                )
-                % {"max": last_line}
-            )
+            raise ImportFileError(_rows_past_message(last_line))
         if cells.count(None) != len(cells):
             yield line, cells
 
