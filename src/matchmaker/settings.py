@@ -196,6 +196,12 @@ CONTENT_SECURITY_POLICY = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MATCHMAKER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("MATCHMAKER_IMPORT_MAX_ROWS", 5000)
+# Largest CSV/XLSX file an import accepts. Uploads up to this size are kept in memory; anything
+# bigger goes to a temporary file, so an oversized upload is refused without being held in RAM.
+IMPORT_MAX_BYTES = envint("MATCHMAKER_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(IMPORT_MAX_BYTES, 2_621_440)
+# seconds an import preview stays confirmable (core.UploadStash); purge_stashes removes old ones
+UPLOAD_STASH_MAX_AGE = envint("MATCHMAKER_UPLOAD_STASH_MAX_AGE", 3600)
 # "multilingual" (sentence embeddings, bundled weights) or "tfidf" (no model, faster start)
 MATCHMAKER_EMBEDDER = envstr("MATCHMAKER_EMBEDDER", "multilingual")
 

@@ -1,7 +1,9 @@
-"""The email outbox: every message is stored before it is sent, so nothing is lost."""
+"""The email outbox (every message is stored before it is sent, so nothing is lost) and the
+server-side stash of uploaded rows waiting for confirmation."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,3 +54,24 @@ class OutboxMessage(models.Model):
 
 HIDDEN_NOTE = _("[Not shown: this message contains a private link.]")
 REMOVED_NOTE = _("[Removed after sending: this message contained a private link.]")
+
+
+class UploadStash(models.Model):
+    """Rows read from an uploaded file, kept on the server between a preview and its
+    confirmation. Only the token travels in the page; a stash is usable by its owner, for its
+    scope (e.g. one event's participant import), until it expires. See core/stashes.py."""
+
+    token = models.CharField(max_length=64, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="upload_stashes"
+    )
+    scope = models.CharField(max_length=100)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "scope"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} · {self.owner_id} · {self.created_at:%Y-%m-%d %H:%M}"

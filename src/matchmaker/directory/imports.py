@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
+import itertools
+import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
+from xml.parsers import expat
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from matchmaker.core import stashes
 from matchmaker.directory.models import Organisation, Person, Sector
 from matchmaker.directory.taxonomy import LANGUAGE_CODES
 
@@ -40,6 +47,16 @@ COLUMNS = [
     "email",
 ]
 REQUIRED_COLUMNS = ["organisation", "type", "country", "name"]
+FILE_EXTENSIONS = (".csv", ".txt", ".xlsx")
+CSV_DELIMITERS = (",", ";", "\t")
+# Columns after this one are not read (a header name there is an error).
+MAX_COLUMNS = 60
+# No row of a sheet Excel can write has more cells.
+EXCEL_MAX_COLUMNS = 16_384
+# Styles, workbook and other XLSX parts of a spreadsheet hold far fewer XML elements.
+MAX_XML_ELEMENTS = 100_000
+# Each row read from a file keeps its line in the file under this key (not a column name).
+LINE_KEY = "_line"
 ALIASES = {
     "organization": "organisation",
     "company": "organisation",
@@ -97,68 +114,265 @@ def _normalise_header(name: str) -> str:
     return key.replace(" ", "_")
 
 
-def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts keyed by normalised column names."""
+def max_unpacked_bytes() -> int:
+    """The most an XLSX file may unpack to, and the most text an import reads from a file.
+
+    A valid XLSX of IMPORT_MAX_BYTES unpacks to a few times its size; far more means a zip bomb
+    or a sheet that repeats one long text in thousands of cells."""
+    return 10 * settings.IMPORT_MAX_BYTES
+
+
+def max_xlsx_lines() -> int:
+    """The last sheet line an import reads. Rows with formatting but no data still cost memory
+    in the XLSX reader, so a sheet with rows (even empty ones) past this line is refused."""
+    return 10 * settings.IMPORT_MAX_ROWS + 10_000
+
+
+def read_upload(uploaded) -> list[dict]:
+    """Rows of an uploaded file (a Django UploadedFile), refusing it before reading when its
+    name or size is wrong."""
+    if not uploaded.name.lower().endswith(FILE_EXTENSIONS):
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if uploaded.size > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _("The file is too large (%(size)s); the limit is %(max)s.")
+            % {
+                "size": filesizeformat(uploaded.size),
+                "max": filesizeformat(settings.IMPORT_MAX_BYTES),
+            }
+        )
+    uploaded.seek(0)
+    return read_table(uploaded.name, uploaded)
+
+
+def read_table(filename: str, stream: BinaryIO) -> list[dict]:
+    """Rows of a CSV or XLSX file as dicts keyed by normalised column names.
+
+    Each row also holds its line in the file under LINE_KEY (blank lines are skipped but still
+    counted, so a problem is named by the line the user sees). The file is read as a stream and
+    reading stops as soon as a limit is passed: IMPORT_MAX_ROWS rows, MAX_COLUMNS columns,
+    max_unpacked_bytes() of text."""
     lower = filename.lower()
     if lower.endswith(".xlsx"):
-        table = _read_xlsx(content)
-    elif lower.endswith((".csv", ".txt")):
-        table = _read_csv(content)
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    if not table:
+        return _read_xlsx(stream)
+    if lower.endswith((".csv", ".txt")):
+        return _read_csv(stream)
+    raise ImportFileError(_("Upload a .csv or .xlsx file."))
+
+
+def _collect(lines: Iterator[tuple[int, Sequence]]) -> list[dict]:
+    """Turn (line, cells) pairs, the header first, into row dicts; blank rows are left out."""
+    first = next(lines, None)
+    if first is None:
         raise ImportFileError(_("The file is empty."))
-    header = [_normalise_header(str(cell or "")) for cell in table[0]]
+    header = [_normalise_header(_text(cell)) for cell in first[1]]
+    while header and not header[-1]:
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "The file has more than %(max)d columns; keep the columns to import among the first %(max)d."
+            )
+            % {"max": MAX_COLUMNS}
+        )
+    header = ["" if name == LINE_KEY else name for name in header]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ImportFileError(
             _("The header row lacks the column(s): %(columns)s.") % {"columns": ", ".join(missing)}
         )
-    rows = []
-    for cells in table[1:]:
-        values = ["" if cell is None else str(cell).strip() for cell in cells]
+    width = len(header)
+    text_left = max_unpacked_bytes()
+    rows: list[dict] = []
+    for line, cells in lines:
+        values = [_text(cell) for cell in cells[:width]]
         if not any(values):
             continue
-        rows.append(
-            {name: values[i] if i < len(values) else "" for i, name in enumerate(header) if name}
-        )
-    if len(rows) > settings.IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
-        )
+        if len(rows) == settings.IMPORT_MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS}
+            )
+        text_left -= sum(map(len, values))
+        if text_left < 0:
+            raise ImportFileError(
+                _("The file holds more than %(max)s of text.")
+                % {"max": filesizeformat(max_unpacked_bytes())}
+            )
+        row: dict = {
+            name: values[i] if i < len(values) else "" for i, name in enumerate(header) if name
+        }
+        row[LINE_KEY] = line
+        rows.append(row)
     if not rows:
         raise ImportFileError(_("The file has a header but no rows."))
     return rows
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
+def _text(cell) -> str:
+    return "" if cell is None else str(cell).strip().replace("\r\n", "\n")
+
+
+def _read_csv(stream: BinaryIO) -> list[dict]:
+    # newline="" leaves line ends to the csv module, which keeps newlines inside quoted cells
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        text = content.decode("utf-8-sig")
+        return _collect(_csv_lines(text))
     except UnicodeDecodeError:
         raise ImportFileError(_("The CSV file is not UTF-8 text.")) from None
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file cannot be read: %(error)s") % {"error": error}
         ) from None
+    finally:
+        text.detach()  # the upload belongs to the request, which closes it
 
 
-def _read_xlsx(content: bytes) -> list[list]:
+def _csv_lines(text: io.TextIOWrapper) -> Iterator[tuple[int, list[str]]]:
+    first = text.readline()
+    lines: Iterator[str] = itertools.chain([first], text)
+    hint = first.strip()
+    if len(hint) == 5 and hint.lower().startswith("sep=") and hint[4] in CSV_DELIMITERS:
+        # Excel's "sep=;" line names the delimiter; the header follows it
+        delimiter = hint[4]
+        lines = iter(text)
+        offset = 1
+    else:
+        delimiter = _csv_delimiter(first)
+        offset = 0
+    # Only the delimiter is guessed: csv.Sniffer also guesses quoting from one line and gets
+    # doubled quotes ("Acme ""Best"" Ltd") wrong. Spreadsheets always write RFC 4180 quoting.
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
+    for line, cells in enumerate(reader, start=1 + offset):
+        if line == 1 + offset or any(cells):  # the first line is the header, even when blank
+            yield line, cells
+
+
+def _csv_delimiter(header_line: str) -> str:
+    """The candidate delimiter that occurs most often outside quotes in the header line."""
+    counts = dict.fromkeys(CSV_DELIMITERS, 0)
+    quoted = False
+    for char in header_line[:65536]:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(CSV_DELIMITERS, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
+def _read_xlsx(stream: BinaryIO) -> list[dict]:
     from openpyxl import load_workbook
 
+    unreadable = _("The XLSX file cannot be read.")
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same to a user
-        raise ImportFileError(_("The XLSX file cannot be read.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > max_unpacked_bytes():
+                raise ImportFileError(
+                    _("The XLSX file unpacks to more than %(max)s; save it again or split it.")
+                    % {"max": filesizeformat(max_unpacked_bytes())}
+                )
+            _check_sheet_shapes(archive)
+    except ImportFileError:
+        raise
+    except Exception:  # zipfile and expat raise many kinds for a damaged file
+        raise ImportFileError(unreadable) from None
+    stream.seek(0)
+    with warnings.catch_warnings():
+        # openpyxl warns about features it ignores (data validation, styles); not the user's concern
+        warnings.simplefilter("ignore")
+        try:
+            workbook = load_workbook(stream, read_only=True, data_only=True)
+        except Exception:  # openpyxl too; all mean the same to a user
+            raise ImportFileError(unreadable) from None
+        try:
+            if not workbook.worksheets:
+                raise ImportFileError(_("The file is empty."))
+            return _collect(_xlsx_lines(workbook.worksheets[0]))
+        except ImportFileError:
+            raise
+        except Exception:
+            raise ImportFileError(unreadable) from None
+        finally:
+            workbook.close()
+
+
+def _check_sheet_shapes(archive: zipfile.ZipFile) -> None:
+    """Refuse XLSX parts that would cost the XLSX reader far more memory or time than a file
+    within the import limits needs: it holds all the cells of a row at once, keeps a record of
+    each formatted row, and builds an object for every shared text and every style. A quick
+    scan of the XML, before reading."""
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as part:
+                _scan_xml_part(info.filename, part)
+
+
+def _scan_xml_part(name: str, part) -> None:
+    is_sheet = name.startswith("xl/worksheets/")
+    is_texts = name == "xl/sharedStrings.xml"
+    last_line = max_xlsx_lines()
+    max_texts = 20 * settings.IMPORT_MAX_ROWS
+    rows = cells = texts = elements = 0
+
+    def element_start(tag: str, _attributes, /) -> None:
+        nonlocal rows, cells, texts, elements
+        local = tag[tag.find(":") + 1 :]
+        if is_sheet:
+            if local == "c":
+                cells += 1
+                if cells > EXCEL_MAX_COLUMNS:
+                    raise ImportFileError(_("The XLSX file cannot be read."))
+            elif local == "row":
+                rows += 1
+                cells = 0
+                if rows > last_line:
+                    raise ImportFileError(_rows_past_message(last_line))
+        elif is_texts:
+            if local == "si":
+                texts += 1
+                if texts > max_texts:
+                    raise ImportFileError(
+                        _(
+                            "The XLSX file holds more than %(max)d different texts; copy the "
+                            "sheet to import into a new file."
+                        )
+                        % {"max": max_texts}
+                    )
+        else:
+            elements += 1
+            if elements > MAX_XML_ELEMENTS:
+                raise ImportFileError(_("The XLSX file cannot be read."))
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = element_start
+    parser.ParseFile(part)
+
+
+def _rows_past_message(last_line: int) -> str:
+    return _(
+        "The sheet has rows after line %(max)d, even if empty; delete them or copy the data to "
+        "a new sheet."
+    ) % {"max": last_line}
+
+
+def _xlsx_lines(sheet) -> Iterator[tuple[int, Sequence]]:
+    # The sheet's declared size (<dimension ref="A1:XFD1048576"/>) pads every row to it; read
+    # only the cells there are, and no further right than MAX_COLUMNS for the data rows.
+    sheet.reset_dimensions()
+    header_rows = sheet.iter_rows(min_row=1, max_row=1, values_only=True)
+    header = next(header_rows, ())
+    header_rows.close()
+    yield 1, header
+    last_line = max_xlsx_lines()
+    data_rows = sheet.iter_rows(
+        min_row=2, max_row=last_line + 1, max_col=MAX_COLUMNS, values_only=True
+    )
+    for line, cells in enumerate(data_rows, start=2):
+        if line > last_line:
+            raise ImportFileError(_rows_past_message(last_line))
+        if cells.count(None) != len(cells):
+            yield line, cells
 
 
 def _choice(value: str, choices) -> str | None:
@@ -195,7 +409,7 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
     seen_emails: dict[str, int] = {}
     result = []
     for index, raw in enumerate(rows, start=2):  # line 1 is the header
-        row = ImportRow(line=index, raw=raw)
+        row = ImportRow(line=raw.get(LINE_KEY, index), raw=raw)
 
         def get(key: str, raw: dict[str, str] = raw) -> str:
             return (raw.get(key) or "").strip()
@@ -330,22 +544,44 @@ def _link_existing_account(person: Person) -> None:
         person.save(update_fields=["user"])
 
 
-def stash_rows(session, key: str, rows: list[dict[str, str]], **extra) -> str:
-    """Keep previewed rows in the session under a one-time token; returns the token."""
-    token = uuid.uuid4().hex
-    session[key] = {"token": token, "rows": rows, **extra}
-    return token
+DIRECTORY_IMPORT_SCOPE = "directory-import"
 
 
-def stashed_rows(session, key: str, token: str | None) -> dict | None:
-    """The stash the token names, or None when it expired or was never made."""
-    stored = session.get(key)
-    if not stored or not token or stored.get("token") != token:
+PREVIEW_GONE_MESSAGE = gettext_lazy(
+    "This preview can no longer be imported: it expired, was already imported or was made "
+    "by someone else. Upload the file again."
+)
+
+
+def preview_directory_import(user, rows: list[dict]) -> tuple[ImportPreview, str | None]:
+    """Validate rows; a preview without errors is stashed for the user to confirm (token)."""
+    preview = validate_rows(rows)
+    token = (
+        stashes.create(user, DIRECTORY_IMPORT_SCOPE, {"rows": rows}) if preview.is_valid else None
+    )
+    return preview, token
+
+
+@transaction.atomic
+def confirm_directory_import(
+    user, token: str | None
+) -> tuple[ImportPreview, list[Person] | None] | None:
+    """Save the user's stashed preview: None when the token names none of theirs (expired,
+    already saved, someone else's); the preview and no people when the data changed since."""
+    stash = stashes.claim(user, DIRECTORY_IMPORT_SCOPE, token)
+    if stash is None:
         return None
-    return stored
+    preview = validate_rows(stash.payload["rows"])
+    if not preview.is_valid:
+        return preview, None
+    people = save_import(preview)
+    stash.delete()
+    return preview, people
 
 
 class ImportUploadForm(forms.Form):
+    """The file of an import; when valid, cleaned_data["rows"] holds the rows read from it."""
+
     file = forms.FileField(
         label=gettext_lazy("CSV or XLSX file"),
         help_text=gettext_lazy(
@@ -353,3 +589,21 @@ class ImportUploadForm(forms.Form):
             "sectors, size, website, description, competences, languages, job_title, email, category."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = _("At most %(rows)d rows and %(size)s.") % {
+            "rows": settings.IMPORT_MAX_ROWS,
+            "size": filesizeformat(settings.IMPORT_MAX_BYTES),
+        }
+        self.fields["file"].help_text = f"{self.fields['file'].help_text} {limits}"
+
+    def clean(self):
+        cleaned = super().clean()
+        uploaded = cleaned.get("file")
+        if uploaded is not None:
+            try:
+                cleaned["rows"] = read_upload(uploaded)
+            except ImportFileError as error:
+                self.add_error("file", str(error))
+        return cleaned

@@ -20,13 +20,10 @@ from matchmaker.directory.forms import (
     OwnOrganisationForm,
 )
 from matchmaker.directory.imports import (
-    ImportFileError,
+    PREVIEW_GONE_MESSAGE,
     ImportUploadForm,
-    read_table,
-    save_import,
-    stash_rows,
-    stashed_rows,
-    validate_rows,
+    confirm_directory_import,
+    preview_directory_import,
 )
 from matchmaker.directory.models import MarketplaceItem, Organisation
 
@@ -165,26 +162,21 @@ def marketplace(request: HttpRequest) -> HttpResponse:
     )
 
 
-DIRECTORY_IMPORT_KEY = "directory_import"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def directory_import(request: HttpRequest) -> HttpResponse:
     """Staff only: import organisations and people into the directory (no event)."""
     if not request.user.is_staff:
         raise PermissionDenied
-    upload = ImportUploadForm(None)
+    upload = ImportUploadForm()
     preview, token = None, None
     if request.method == "POST" and "confirm" in request.POST:
-        stored = stashed_rows(request.session, DIRECTORY_IMPORT_KEY, request.POST.get("token"))
-        if stored is None:
-            messages.error(request, _("This preview has expired. Upload the file again."))
+        outcome = confirm_directory_import(request.user, request.POST.get("token"))
+        if outcome is None:
+            messages.error(request, PREVIEW_GONE_MESSAGE)
             return redirect("directory:import")
-        preview = validate_rows(stored["rows"])
-        if preview.is_valid:
-            people = save_import(preview)
-            del request.session[DIRECTORY_IMPORT_KEY]
+        preview, people = outcome
+        if people is not None:
             messages.success(request, _("People imported: %(n)d.") % {"n": len(people)})
             return redirect("directory:list")
         messages.error(
@@ -193,14 +185,7 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         upload = ImportUploadForm(request.POST, request.FILES)
         if upload.is_valid():
-            uploaded = upload.cleaned_data["file"]
-            try:
-                rows = read_table(uploaded.name, uploaded.read())
-            except ImportFileError as error:
-                upload.add_error("file", str(error))
-            else:
-                preview = validate_rows(rows)
-                token = stash_rows(request.session, DIRECTORY_IMPORT_KEY, rows)
+            preview, token = preview_directory_import(request.user, upload.cleaned_data["rows"])
     return render(
         request, "directory/import.html", {"upload": upload, "preview": preview, "token": token}
     )

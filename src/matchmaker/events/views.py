@@ -13,13 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaker.directory.imports import (
-    ImportFileError,
-    ImportUploadForm,
-    read_table,
-    stash_rows,
-    stashed_rows,
-)
+from matchmaker.directory.imports import PREVIEW_GONE_MESSAGE, ImportUploadForm
 from matchmaker.directory.services import person_for_user
 from matchmaker.events import services
 from matchmaker.events.forms import (
@@ -35,7 +29,7 @@ from matchmaker.events.forms import (
     TeamMemberForm,
     VenueForm,
 )
-from matchmaker.events.imports import validate_participant_rows
+from matchmaker.events.imports import confirm_participant_import, preview_participant_import
 from matchmaker.events.models import (
     Event,
     Participant,
@@ -362,27 +356,22 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-IMPORT_SESSION_KEY = "participant_import"
-
-
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def participant_import(request: HttpRequest, event: Event) -> HttpResponse:
     """Organisers of this event: upload, preview with per-row errors, then confirm."""
-    upload = ImportUploadForm(None)
-    options = ImportOptionsForm(request.POST or None, event=event)
+    upload = ImportUploadForm()
+    options = ImportOptionsForm(event=event)
     preview = None
     token = None
     if request.method == "POST" and "confirm" in request.POST:
-        stored = stashed_rows(request.session, IMPORT_SESSION_KEY, request.POST.get("token"))
-        if stored is None or stored.get("event") != event.pk:
-            messages.error(request, _("This preview has expired. Upload the file again."))
+        outcome = confirm_participant_import(request.user, event, request.POST.get("token"))
+        if outcome is None:
+            messages.error(request, PREVIEW_GONE_MESSAGE)
             return redirect("events:import", slug=event.slug)
-        default = event.categories.filter(pk=stored.get("default_category")).first()
-        preview, categories = validate_participant_rows(event, stored["rows"], default)
-        if preview.is_valid:
-            created, existing = services.import_participants(event, preview, categories)
-            del request.session[IMPORT_SESSION_KEY]
+        preview, counts = outcome
+        if counts is not None:
+            created, existing = counts
             messages.success(
                 request,
                 _("Imported: %(created)d new participants, %(existing)d already registered.")
@@ -394,22 +383,16 @@ def participant_import(request: HttpRequest, event: Event) -> HttpResponse:
         )
     elif request.method == "POST":
         upload = ImportUploadForm(request.POST, request.FILES)
-        if upload.is_valid() and options.is_valid():
-            uploaded = upload.cleaned_data["file"]
-            try:
-                rows = read_table(uploaded.name, uploaded.read())
-            except ImportFileError as error:
-                upload.add_error("file", str(error))
-            else:
-                default = options.cleaned_data["default_category"]
-                preview, _categories = validate_participant_rows(event, rows, default)
-                token = stash_rows(
-                    request.session,
-                    IMPORT_SESSION_KEY,
-                    rows,
-                    event=event.pk,
-                    default_category=default.pk if default else None,
-                )
+        options = ImportOptionsForm(request.POST, event=event)
+        # both forms are checked so that each shows its own errors
+        upload_ok, options_ok = upload.is_valid(), options.is_valid()
+        if upload_ok and options_ok:
+            preview, token = preview_participant_import(
+                request.user,
+                event,
+                upload.cleaned_data["rows"],
+                options.cleaned_data["default_category"],
+            )
     return render(
         request,
         "events/import.html",
