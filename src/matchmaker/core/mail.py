@@ -322,10 +322,11 @@ def send_templated(
     event=None,
     *,
     reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> bool:
     """Send one email built from three templates, in the recipient's language (given, or taken
     from the recipient) and time zone. The templates get `recipient`, `event`, `site_url`,
-    `LANGUAGE_CODE` and `TIME_ZONE` besides `context`. Returns False when the recipient has no
+    `LANGUAGE_CODE` and `TIME_ZONE` besides `context`; `headers` are added to the message. Returns False when the recipient has no
     email address."""
     recipient = to_user_or_person
     address = (getattr(recipient, "email", "") or "").strip()
@@ -339,8 +340,9 @@ def send_templated(
         language,
         zone,
     )
-    headers = {EVENT_HEADER: str(event.pk)} if event is not None else {}
-    headers["Content-Language"] = language
+    headers = {**(headers or {}), "Content-Language": language}
+    if event is not None:
+        headers[EVENT_HEADER] = str(event.pk)
     name = getattr(recipient, "name", "") or ""
     email = EmailMultiAlternatives(
         subject,
