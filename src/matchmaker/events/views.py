@@ -46,6 +46,7 @@ from matchmaker.events.models import (
     Venue,
 )
 from matchmaker.events.permissions import (
+    can_create_events,
     is_organiser,
     organiser_required,
     participant_for,
@@ -112,7 +113,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def event_create(request: HttpRequest) -> HttpResponse:
     """Staff, and users staff gave the permission events.add_event (in the admin); the creator
     becomes the event's organiser."""
-    if not request.user.has_perm("events.add_event"):
+    if not can_create_events(request.user):
         raise PermissionDenied
     form = EventForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
