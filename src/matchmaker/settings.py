@@ -190,7 +190,10 @@ MATCHMAKER_RATE_LIMITS = {
     "email_change_ip": envstr("MATCHMAKER_EMAIL_CHANGE_RATE_IP", "10/h"),
     "invite_ip": envstr("MATCHMAKER_INVITE_RATE_IP", "30/h"),
 }
+# Where the client's address is: REMOTE_ADDR, or behind a proxy the header it sets (which a
+# client must not be able to set itself).
 RATELIMIT_IP_META_KEY = envstr("MATCHMAKER_CLIENT_IP_HEADER", "REMOTE_ADDR")
+AXES_IPWARE_META_PRECEDENCE_ORDER = (RATELIMIT_IP_META_KEY,)
 if envstr("MATCHMAKER_CACHE", "local") == "database":
     CACHES = {
         "default": {

@@ -37,16 +37,23 @@ def test_signup_with_a_taken_address_looks_the_same_and_tells_the_owner(client):
     taken = sign_up(client, "ANNA@example.org")
     assert new.redirect_chain == taken.redirect_chain == [(reverse("accounts:signup_sent"), 302)]
     # the pages differ only in their CSRF tokens
-    assert new.context["message"] == taken.context["message"] == (
-        "We have sent a link to the address you gave. Follow it within 3 days to confirm your "
-        "address and open your account."
+    assert (
+        new.context["message"]
+        == taken.context["message"]
+        == (
+            "We have sent a link to the address you gave. Follow it within 3 days to confirm your "
+            "address and open your account."
+        )
     )
     assert User.objects.filter(email__iexact="anna@example.org").count() == 1
     owner.refresh_from_db()
     assert owner.check_password(PASSWORD) and owner.name == "Anna"
     to_new, to_owner = mail.outbox
     assert to_new.subject == "Confirm your Matchmaker account"
-    assert (to_owner.to, to_owner.subject) == (["Anna <anna@example.org>"], "Your Matchmaker account")
+    assert (to_owner.to, to_owner.subject) == (
+        ["Anna <anna@example.org>"],
+        "Your Matchmaker account",
+    )
     assert "Someone tried to use this address for a new Matchmaker account." in to_owner.body
     assert "/accounts/password-reset/" in to_owner.body
     assert "/accounts/confirm/" not in to_owner.body
@@ -100,7 +107,9 @@ def test_a_pending_signup_cannot_block_the_owner_of_the_address(client):
     client.post(reverse("accounts:password_reset"), {"email": "ewa@example.org"})
     reset_link = link_in(mail.outbox[1], "/accounts/password-reset/")
     set_url = client.get(reset_link, follow=True).redirect_chain[-1][0]
-    client.post(set_url, {"new_password1": "0wner-Secret-pass", "new_password2": "0wner-Secret-pass"})
+    client.post(
+        set_url, {"new_password1": "0wner-Secret-pass", "new_password2": "0wner-Secret-pass"}
+    )
     user = User.objects.get(email="ewa@example.org")
     person.refresh_from_db()
     assert (user.is_active, person.user) == (True, user)

@@ -110,7 +110,9 @@ def test_password_reset_by_email(client):
     assert message.subject == "Reset your Matchmaker password"
     assert message.extra_headers["X-Matchmaker-Sensitive"] == "1"
     # built on SITE_URL, never on the Host header of the request
-    link = re.search(r"http://127\.0\.0\.1:8000(/accounts/password-reset/\S+/)", message.body).group(1)
+    link = re.search(
+        r"http://127\.0\.0\.1:8000(/accounts/password-reset/\S+/)", message.body
+    ).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200
     set_url = response.redirect_chain[-1][0]

@@ -256,11 +256,11 @@ def test_password_reset_goes_through_the_outbox(use_outbox, client):
     response = client.post(reverse("accounts:password_reset"), {"email": user.email})
     assert response.status_code == 302
     stored = OutboxMessage.objects.get()
-    assert stored.to == ["reset.me@example.org"]
+    assert stored.to == ["Reset Me <reset.me@example.org>"]
     assert stored.subject == "Reset your Matchmaker password"
     assert "/accounts/password-reset/" in stored.body
     assert stored.status == "sent" and stored.event_id is None
-    assert [m.to for m in mail.outbox] == [["reset.me@example.org"]]
+    assert [m.to for m in mail.outbox] == [["Reset Me <reset.me@example.org>"]]
 
 
 # --- templates -------------------------------------------------------------------------------

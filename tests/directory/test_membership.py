@@ -35,7 +35,9 @@ def import_rows(client, event_slug: str, csv: str):
     response = client.post(
         url, {"file": SimpleUploadedFile("people.csv", csv.encode()), "default_category": ""}
     )
-    assert response.context["preview"].is_valid, [r.errors for r in response.context["preview"].rows]
+    assert response.context["preview"].is_valid, [
+        r.errors for r in response.context["preview"].rows
+    ]
     return client.post(url, {"confirm": "1", "token": response.context["token"]})
 
 
@@ -220,7 +222,9 @@ def test_invitation_takes_over_an_unconfirmed_signup_for_the_address(client, sta
     )
     [invitation] = staff_import(CSV)
     link = link_in(invitation, "/directory/claim/")
-    client.post(link, {"name": "Andrzej", "password1": "0wner-pass-99", "password2": "0wner-pass-99"})
+    client.post(
+        link, {"name": "Andrzej", "password1": "0wner-pass-99", "password2": "0wner-pass-99"}
+    )
     user = User.objects.get(email="andrzej@odra.example")
     assert (user.is_active, user.name, user.check_password(PASSWORD)) == (True, "Andrzej", False)
     assert Person.objects.get(email="andrzej@odra.example").user == user
@@ -369,9 +373,9 @@ def test_email_addresses_on_organisation_pages(client_for, roles, role, sees):
     org = delegate.organisation
     PersonFactory(organisation=org, user=UserFactory(), confirmed=True, email="m@x.example")
     extra = {
-        "confirmed_member": lambda: PersonFactory(
-            organisation=org, user=UserFactory(), confirmed=True
-        ).user,
+        "confirmed_member": lambda: (
+            PersonFactory(organisation=org, user=UserFactory(), confirmed=True).user
+        ),
         "listed_member": lambda: PersonFactory(organisation=org, user=UserFactory()).user,
     }
     user = extra[role]() if role in extra else roles.user(role)
