@@ -322,6 +322,8 @@ def test_asking_for_edit_rights_and_confirming(client, acme, decider):
         f"{staff.name} <staff@example.org>",
     ]
     assert mail.outbox[0].subject == "Acme: a request for edit rights"
+    client.post(reverse("directory:ask", args=[org.pk]))  # asking again tells nobody again
+    assert len(mail.outbox) == 2
     # the asker cannot confirm themselves
     assert client.get(reverse("directory:members", args=[org.pk])).status_code == 403
     confirm = reverse("directory:member_confirm", args=[org.pk, person.pk])
@@ -415,3 +417,23 @@ def test_import_preview_does_not_name_the_organisation_of_a_known_address(client
     [row] = response.context["preview"].rows
     assert row.errors == {"email": "This email address cannot be imported with this organisation."}
     assert "Secret Co" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_my_organisation_offers_the_entry_listed_under_my_address_by_email(client):
+    user = UserFactory(email="jan@example.org")
+    listed = PersonFactory(email="jan@example.org", organisation=OrganisationFactory(name="Odra"))
+    client.force_login(user)
+    response = client.get(reverse("directory:mine"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "You are listed in the directory already. We have emailed you a link: follow it to "
+        "attach that entry to your account."
+    ]
+    listed.refresh_from_db()
+    assert listed.user is None
+    client.get(link_in(mail.outbox[-1], "/directory/claim/"))
+    listed.refresh_from_db()
+    assert (listed.user, listed.membership_confirmed_at) == (user, None)
+    assert (
+        client.get(reverse("directory:mine"))["Location"] == listed.organisation.get_absolute_url()
+    )

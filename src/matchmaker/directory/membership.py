@@ -203,6 +203,8 @@ def request_edit_rights(person: Person) -> list[str]:
     told by email. Returns the addresses told."""
     if person.membership_confirmed_at is not None or person.user_id is None:
         return []
+    if person.edit_rights_requested_at is not None:
+        return []  # asked already: the deciders were told once, and see it on the requests page
     person.edit_rights_requested_at = timezone.now()
     person.save(update_fields=["edit_rights_requested_at"])
     organisation = person.organisation
