@@ -130,7 +130,6 @@ def email_change(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/account.html",
         {"form": AccountForm(instance=request.user), "email_form": form},
-        status=400,
     )
 
 
