@@ -326,8 +326,8 @@ def send_templated(
 ) -> bool:
     """Send one email built from three templates, in the recipient's language (given, or taken
     from the recipient) and time zone. The templates get `recipient`, `event`, `site_url`,
-    `LANGUAGE_CODE` and `TIME_ZONE` besides `context`; `headers` are added to the message. Returns False when the recipient has no
-    email address."""
+    `LANGUAGE_CODE` and `TIME_ZONE` besides `context`; `headers` are added to the message.
+    Returns False when the recipient has no email address."""
     recipient = to_user_or_person
     address = (getattr(recipient, "email", "") or "").strip()
     if not address:
