@@ -24,6 +24,10 @@ def _test_settings(settings):
     settings.LANGUAGE_CODE = "en"
     # hashed TF-IDF: no model to load; tests/meetings/test_recommend.py also runs the multilingual one
     settings.MATCHMAKER_EMBEDDER = "tfidf"
+    # request limits count in the cache, which outlives a test
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @dataclass

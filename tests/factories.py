@@ -6,6 +6,8 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from matchmaker.directory.models import MarketplaceItem, Organisation, Person
 from matchmaker.events.models import (
@@ -34,6 +36,12 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def allow_event_creation(user):
+    """Give a user the permission staff grant in the admin to create events."""
+    user.user_permissions.add(Permission.objects.get_by_natural_key("add_event", "events", "event"))
+    return user
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -51,6 +59,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Person {n}")
     email = factory.Sequence(lambda n: f"person{n}@example.org")
+
+    class Params:
+        # a member who may edit the organisation (created it, was invited or confirmed)
+        confirmed = factory.Trait(membership_confirmed_at=factory.LazyFunction(timezone.now))
 
 
 class MarketplaceItemFactory(factory.django.DjangoModelFactory):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "matchmaker.core",
     "matchmaker.accounts",
     "matchmaker.directory",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "matchmaker.urls"
@@ -103,7 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "matchmaker.accounts.backends.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -211,3 +216,40 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("MATCHMAKER_LOG_LEVEL", "WARNING")},
 }
+
+# --- sign-in, sign-up and email-link limits ------------------------------------------------
+# Links emailed to confirm an address, change it or accept an invitation expire after this.
+MATCHMAKER_LINK_MAX_AGE = envint("MATCHMAKER_LINK_MAX_AGE_SECONDS", 3 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = envint("MATCHMAKER_PASSWORD_RESET_SECONDS", 24 * 3600)
+# django-axes: after this many failed sign-ins for one account from one client address, that
+# pair is locked out for the cool-off (minutes). Failures are kept in the database.
+AXES_FAILURE_LIMIT = envint("MATCHMAKER_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("MATCHMAKER_LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "matchmaker.accounts.backends.lockout_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_VERBOSE = False
+# django-ratelimit: "count/period" (s, m, h, d) per client address and per target address.
+# The counters live in the default cache; with several web processes, set
+# MATCHMAKER_CACHE=database (and run `matchmaker createcachetable`) so they share them.
+MATCHMAKER_RATE_LIMITS = {
+    "signup_ip": envstr("MATCHMAKER_SIGNUP_RATE_IP", "10/h"),
+    "signup_address": envstr("MATCHMAKER_SIGNUP_RATE_ADDRESS", "3/h"),
+    "password_reset_ip": envstr("MATCHMAKER_RESET_RATE_IP", "10/h"),
+    "password_reset_address": envstr("MATCHMAKER_RESET_RATE_ADDRESS", "3/h"),
+    "email_change_ip": envstr("MATCHMAKER_EMAIL_CHANGE_RATE_IP", "10/h"),
+    "invite_ip": envstr("MATCHMAKER_INVITE_RATE_IP", "30/h"),
+}
+# Where the client's address is: REMOTE_ADDR, or behind a proxy the header it sets (which a
+# client must not be able to set itself).
+RATELIMIT_IP_META_KEY = envstr("MATCHMAKER_CLIENT_IP_HEADER", "REMOTE_ADDR")
+AXES_IPWARE_META_PRECEDENCE_ORDER = (RATELIMIT_IP_META_KEY,)
+if envstr("MATCHMAKER_CACHE", "local") == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "matchmaker_cache",
+        }
+    }

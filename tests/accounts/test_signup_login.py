@@ -12,8 +12,12 @@ from tests.factories import PASSWORD, PersonFactory, UserFactory
 User = get_user_model()
 
 
+def confirmation_link(message) -> str:
+    return re.search(r"http://127\.0\.0\.1:8000(/accounts/confirm/\S+/)", message.body).group(1)
+
+
 @pytest.mark.django_db
-def test_signup_creates_account_logs_in_and_links_directory_person(client):
+def test_signup_opens_the_account_and_links_the_directory_person_only_after_confirmation(client):
     person = PersonFactory(email="ewa@example.org")
     response = client.post(
         reverse("accounts:signup"),
@@ -26,22 +30,38 @@ def test_signup_creates_account_logs_in_and_links_directory_person(client):
             "password2": PASSWORD,
         },
     )
-    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_sent")
     user = User.objects.get(email="ewa@example.org")
-    assert (user.name, user.language, user.time_zone) == ("Ewa Nowak", "pl", "Europe/Warsaw")
+    assert (user.name, user.language, user.time_zone, user.is_active) == (
+        "Ewa Nowak",
+        "pl",
+        "Europe/Warsaw",
+        False,
+    )
     person.refresh_from_db()
-    assert person.user == user
+    assert person.user is None
+    assert client.get(reverse("accounts:account")).status_code == 302  # not signed in
+    assert not client.login(username="ewa@example.org", password=PASSWORD)
+
+    [message] = mail.outbox
+    assert message.to == ["Ewa Nowak <ewa@example.org>"]
+    assert message.extra_headers["X-Matchmaker-Sensitive"] == "1"
+    response = client.get(confirmation_link(message))
+    assert response["Location"] == reverse("home")
+    user.refresh_from_db()
+    person.refresh_from_db()
+    assert (user.is_active, person.user) == (True, user)
+    assert person.membership_confirmed_at is None  # linked, but no edit rights
     assert client.get(reverse("accounts:account")).status_code == 200
 
 
 @pytest.mark.django_db
 def test_signup_errors_save_nothing(client):
-    UserFactory(email="taken@example.org")
     response = client.post(
         reverse("accounts:signup"),
         {
             "name": "",
-            "email": "taken@example.org",
+            "email": "not-an-address",
             "language": "en",
             "time_zone": "Mars/Base",
             "password1": "x",
@@ -51,8 +71,8 @@ def test_signup_errors_save_nothing(client):
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == {"name", "email", "time_zone", "password2"}
-    assert form.errors["email"] == ["An account with this email address already exists."]
-    assert User.objects.count() == 1
+    assert User.objects.count() == 0
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db
@@ -86,9 +106,13 @@ def test_password_reset_by_email(client):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["anna@example.org"]
+    assert message.to == ["Anna <anna@example.org>"]
     assert message.subject == "Reset your Matchmaker password"
-    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", message.body).group(1)
+    assert message.extra_headers["X-Matchmaker-Sensitive"] == "1"
+    # built on SITE_URL, never on the Host header of the request
+    link = re.search(
+        r"http://127\.0\.0\.1:8000(/accounts/password-reset/\S+/)", message.body
+    ).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200
     set_url = response.redirect_chain[-1][0]

@@ -255,11 +255,14 @@ def test_password_reset_goes_through_the_outbox(use_outbox, client):
     response = client.post(reverse("accounts:password_reset"), {"email": user.email})
     assert response.status_code == 302
     stored = OutboxMessage.objects.get()
-    assert stored.to == ["reset.me@example.org"]
+    assert stored.to == ["Reset Me <reset.me@example.org>"]
     assert stored.subject == "Reset your Matchmaker password"
-    assert "/accounts/password-reset/" in stored.body
+    # the link reached the recipient, and the outbox no longer holds it
+    assert stored.sensitive is True
+    assert stored.body == "[Removed after sending: this message contained a private link.]\n"
     assert stored.status == "sent" and stored.event_id is None
-    assert [m.to for m in mail.outbox] == [["reset.me@example.org"]]
+    assert [m.to for m in mail.outbox] == [["Reset Me <reset.me@example.org>"]]
+    assert "/accounts/password-reset/" in mail.outbox[0].body
 
 
 # --- templates -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ VALID = {
 def setup(db):
     org = OrganisationFactory(name="Amber")
     member = UserFactory()
-    PersonFactory(organisation=org, user=member)
+    PersonFactory(organisation=org, user=member, confirmed=True)
     return org, member
 
 

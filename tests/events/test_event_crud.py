@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from matchmaker.events.models import Event, ProgrammeItem, TeamMember
-from tests.factories import UserFactory
+from tests.factories import UserFactory, allow_event_creation
 
 VALID = {
     "name": "Brokerage Lyon 2027",
@@ -22,7 +22,7 @@ VALID = {
 
 @pytest.mark.django_db
 def test_create_event_makes_creator_organiser(client):
-    user = UserFactory()
+    user = allow_event_creation(UserFactory())
     client.force_login(user)
     response = client.post(reverse("events:create"), VALID)
     event = Event.objects.get(name="Brokerage Lyon 2027")
@@ -33,7 +33,7 @@ def test_create_event_makes_creator_organiser(client):
 
 @pytest.mark.django_db
 def test_event_form_errors_save_nothing(client):
-    client.force_login(UserFactory())
+    client.force_login(allow_event_creation(UserFactory()))
     response = client.post(
         reverse("events:create"), {**VALID, "end_date": "2027-04-01", "time_zone": "Nowhere/City"}
     )
@@ -99,23 +99,3 @@ def test_category_with_participants_is_not_deleted(client_for, roles):
         reverse("events:delete", kwargs={"slug": roles.event.slug, "kind": "planet", "pk": 1})
     )
     assert response.status_code == 404
-
-
-@pytest.mark.django_db
-def test_add_organiser_by_email(client_for, roles):
-    colleague = UserFactory(email="colleague@example.org")
-    client = client_for(roles.organiser)
-    client.post(
-        reverse("events:team_add", kwargs={"slug": roles.event.slug}),
-        {"email": "colleague@example.org"},
-        follow=True,
-    )
-    assert TeamMember.objects.filter(event=roles.event, user=colleague).exists()
-    response = client.post(
-        reverse("events:team_add", kwargs={"slug": roles.event.slug}),
-        {"email": "ghost@example.org"},
-        follow=True,
-    )
-    assert [str(m) for m in response.context["messages"]] == [
-        "No account uses this email address. Ask them to sign up first."
-    ]

@@ -134,7 +134,7 @@ def test_rows_with_errors_save_nothing_and_name_each_problem(client_for, roles, 
         "email": "Enter a valid email address.",
     }
     assert errors[4] == {
-        "email": "This email address belongs to a person of Someone Else.",
+        "email": "This email address cannot be imported with this organisation.",
         "category": "No category “Nonexistent” in this event.",
     }
     assert errors[5] == {"email": "The same email address is on line 2."}

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from matchmaker.accounts import services
 from matchmaker.accounts.models import User
 from matchmaker.core.timezones import timezone_choices
 
@@ -33,10 +36,12 @@ class SignupForm(forms.ModelForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email address already exists."))
-        return email
+        return services.normalise_email(self.cleaned_data["email"])
+
+    def validate_unique(self) -> None:
+        # an address that has an account must not be told apart from a new one: sign-up
+        # answers the same and emails the owner (see services.sign_up)
+        pass
 
     def clean(self):
         cleaned = super().clean()
@@ -51,12 +56,15 @@ class SignupForm(forms.ModelForm):
                 self.add_error("password1", error)
         return cleaned
 
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-        return user
+    def sign_up(self) -> None:
+        data = self.cleaned_data
+        services.sign_up(
+            email=data["email"],
+            name=data["name"],
+            password=data["password1"],
+            language=data["language"],
+            time_zone=data["time_zone"],
+        )
 
 
 class LoginForm(AuthenticationForm):
@@ -71,3 +79,68 @@ class AccountForm(forms.ModelForm):
         model = User
         fields = ["name", "language", "time_zone"]
         widgets = {"time_zone": forms.Select(choices=timezone_choices())}
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("New email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = services.normalise_email(self.cleaned_data["email"])
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("This is your current address."))
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, sending through the outbox with the link built on SITE_URL (never on
+    the request's Host header). A pending account can be reset too: the reset proves the
+    address and opens it (see ConfirmingSetPasswordForm)."""
+
+    def get_users(self, email):
+        for user in User.objects.filter(email__iexact=services.normalise_email(email)):
+            if (user.is_active or services.is_pending(user)) and user.has_usable_password():
+                yield user
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        services.send_sensitive(
+            "accounts/email/password_reset",
+            {"link": services.absolute_url(path)},
+            context["user"],
+        )
+
+
+class ConfirmingSetPasswordForm(auth_forms.SetPasswordForm):
+    def save(self, commit: bool = True):
+        user = super().save(commit=commit)
+        if commit:
+            services.confirm_pending_by_reset(user)
+        return user

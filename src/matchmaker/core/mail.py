@@ -388,9 +388,8 @@ def send_templated(
 ) -> bool:
     """Send one email built from three templates, in the recipient's language (given, or taken
     from the recipient) and time zone. The templates get `recipient`, `event`, `site_url`,
-    `LANGUAGE_CODE` and `TIME_ZONE` besides `context`. `sensitive`: the email holds a sign-in,
-    confirmation, invitation or password-reset link (see SENSITIVE_HEADER). Returns False when
-    the recipient has no email address."""
+    `LANGUAGE_CODE` and `TIME_ZONE` besides `context`. `sensitive`: the email holds a sign-in, confirmation, invitation or password-reset link
+    (see SENSITIVE_HEADER). Returns False when the recipient has no email address."""
     recipient = to_user_or_person
     address = (getattr(recipient, "email", "") or "").strip()
     if not address:
@@ -403,8 +402,9 @@ def send_templated(
         language,
         zone,
     )
-    headers = {EVENT_HEADER: str(event.pk)} if event is not None else {}
-    headers["Content-Language"] = language
+    headers = {"Content-Language": language}
+    if event is not None:
+        headers[EVENT_HEADER] = str(event.pk)
     if sensitive:
         headers[SENSITIVE_HEADER] = "1"
     name = getattr(recipient, "name", "") or ""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
 
 from matchmaker.directory.models import MarketplaceItem, Organisation, Person, Sector
 from matchmaker.directory.services import ensure_sectors
@@ -84,6 +86,9 @@ def load_iter_mission(reset: bool = False) -> Event:
 
     organiser_name = next(p[1] for p in s.PEOPLE if p[3] == s.ORGANISER_EMAIL)
     organiser = _user(s.ORGANISER_EMAIL, organiser_name, language="pl")
+    organiser.user_permissions.add(
+        Permission.objects.get_by_natural_key("add_event", "events", "event")
+    )
     event = Event(**{k: v for k, v in s.EVENT.items() if k not in {"start_date", "end_date"}})
     event.start_date = date.fromisoformat(s.EVENT["start_date"])
     event.end_date = date.fromisoformat(s.EVENT["end_date"])
@@ -128,6 +133,8 @@ def load_iter_mission(reset: bool = False) -> Event:
                 "name": name,
                 "job_title": job_title,
                 "user": user,
+                # demo people manage their own organisation's profile
+                "membership_confirmed_at": timezone.now(),
             },
         )
         if category_key:

@@ -6,7 +6,7 @@ from matchmaker.directory.models import MarketplaceItem, Organisation, Person, S
 class PersonInline(admin.TabularInline):
     model = Person
     extra = 0
-    fields = ["name", "job_title", "email", "user"]
+    fields = ["name", "job_title", "email", "user", "membership_confirmed_at"]
     raw_id_fields = ["user"]
 
 
@@ -20,7 +20,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "email", "user"]
+    list_display = ["name", "organisation", "email", "user", "membership_confirmed_at"]
     search_fields = ["name", "email", "organisation__name"]
     raw_id_fields = ["organisation", "user"]
 

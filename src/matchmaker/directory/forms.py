@@ -97,3 +97,42 @@ class MarketplaceSearchForm(forms.Form):
         self.fields["sector"].choices = _with_blank(
             [(s.code, str(s)) for s in Sector.objects.all()], _("All sectors")
         )
+
+
+class ColleagueInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email address"))
+
+
+class ClaimForm(forms.Form):
+    """Set up the account of an invited person (the address is the invitation's)."""
+
+    name = forms.CharField(label=_("Full name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth import get_user_model, password_validation
+
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            user = get_user_model()(email=self.email, name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

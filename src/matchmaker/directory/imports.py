@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from matchmaker.core import stashes
+from matchmaker.directory.membership import send_person_invitation
 from matchmaker.directory.models import Organisation, Person, Sector
 from matchmaker.directory.taxonomy import LANGUAGE_CODES
 
@@ -480,9 +481,10 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
                 person = existing_people.get(email)
                 if person is not None:
                     if person.organisation.name.lower() != cleaned["organisation"].lower():
+                        # says nothing the file does not: whose address it is stays private
                         row.errors["email"] = _(
-                            "This email address belongs to a person of %(org)s."
-                        ) % {"org": person.organisation.name}
+                            "This email address cannot be imported with this organisation."
+                        )
                     row.person_exists = True
         key = (cleaned["organisation"].lower(), cleaned.get("country") or "")
         row.organisation_exists = key in existing_orgs
@@ -492,14 +494,19 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
 
 
 @transaction.atomic
-def save_import(preview: ImportPreview) -> list[Person]:
-    """Save a preview that has no errors; returns the person of every row, in order."""
+def save_import(preview: ImportPreview, event=None) -> list[Person]:
+    """Save a preview that has no errors; returns the person of every row, in order.
+
+    An import never attaches an account nor gives anyone rights over an organisation: each new
+    person with an address is emailed an invitation (naming `event`, if given) whose link lets
+    the owner of that address claim the entry."""
     if not preview.is_valid:
         raise ValueError("Only an import without errors can be saved.")
     organisations: dict[tuple[str, str], Organisation] = {
         (o.name.lower(), o.country.code): o for o in Organisation.objects.all()
     }
-    people = []
+    people: list[Person] = []
+    invited: list[Person] = []
     for row in preview.rows:
         data = row.cleaned
         key = (data["organisation"].lower(), data["country"])
@@ -530,18 +537,12 @@ def save_import(preview: ImportPreview) -> list[Person]:
                 languages=data["languages"],
             )
             if data["email"]:
-                _link_existing_account(person)
+                invited.append(person)
         people.append(person)
+    # queued in the outbox within this transaction: an import that fails sends nothing
+    for person in invited:
+        send_person_invitation(person, event=event)
     return people
-
-
-def _link_existing_account(person: Person) -> None:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(email__iexact=person.email, person__isnull=True).first()
-    if user is not None:
-        person.user = user
-        person.save(update_fields=["user"])
 
 
 DIRECTORY_IMPORT_SCOPE = "directory-import"

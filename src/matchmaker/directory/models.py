@@ -92,6 +92,15 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    # Editing the organisation needs a confirmed membership: being listed (e.g. by an import)
+    # is not enough. Set when the person created the organisation, accepted a confirmed
+    # member's invitation, or had a request confirmed by a member or staff.
+    membership_confirmed_at = models.DateTimeField(
+        _("membership confirmed at"), null=True, blank=True
+    )
+    edit_rights_requested_at = models.DateTimeField(
+        _("edit rights requested at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -100,6 +109,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_confirmed_member(self) -> bool:
+        return self.user_id is not None and self.membership_confirmed_at is not None
 
 
 class MarketplaceItem(models.Model):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from matchmaker.directory.models import MarketplaceItem, Organisation, Person, Sector
 
@@ -87,20 +88,45 @@ def person_for_user(user) -> Person | None:
     return Person.objects.select_related("organisation").filter(user=user).first()
 
 
-def can_edit_organisation(user, organisation: Organisation) -> bool:
-    """Staff, or a person of the organisation with an account."""
+def is_confirmed_member(user, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
-    return Person.objects.filter(organisation=organisation, user=user).exists()
+    return Person.objects.filter(
+        organisation=organisation, user=user, membership_confirmed_at__isnull=False
+    ).exists()
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    """Staff, or a confirmed member of the organisation (being listed is not enough)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or is_confirmed_member(user, organisation)
+
+
+def people_with_visible_email(user, organisation: Organisation) -> set[int]:
+    """Which of the organisation's people `user` may see the email address of: all of them for
+    staff and confirmed members; else the user's own entry, people who take part in an event
+    with the user (both approved), and people taking part in an event the user organises."""
+    if not user.is_authenticated:
+        return set()
+    people = Person.objects.filter(organisation=organisation).exclude(email=None)
+    if user.is_staff or is_confirmed_member(user, organisation):
+        return set(people.values_list("pk", flat=True))
+    approved = "approved"
+    visible = Q(user=user) | Q(participations__event__team__user=user)
+    visible |= Q(
+        participations__status=approved,
+        participations__event__participants__person__user=user,
+        participations__event__participants__status=approved,
+    )
+    return set(people.filter(visible).values_list("pk", flat=True))
 
 
 @transaction.atomic
 def create_own_organisation(
     user, organisation: Organisation, sectors, job_title: str = ""
 ) -> Person:
-    """Save a new organisation and make the user its first person."""
+    """Save a new organisation and make the user its first, confirmed member."""
     organisation.save()
     organisation.sectors.set(sectors)
     person, _created = Person.objects.update_or_create(
@@ -110,9 +136,21 @@ def create_own_organisation(
             "name": user.name,
             "email": user.email,
             "job_title": job_title,
+            "membership_confirmed_at": timezone.now(),
         },
     )
     return person
+
+
+def unclaimed_person_for(user) -> Person | None:
+    """An entry listed under the user's address that no account has claimed yet."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Person.objects.select_related("organisation")
+        .filter(email__iexact=user.email, user__isnull=True)
+        .first()
+    )
 
 
 def ensure_sectors() -> int:

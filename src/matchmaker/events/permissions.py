@@ -18,6 +18,11 @@ def is_organiser(user, event: Event) -> bool:
     return user.is_staff or TeamMember.objects.filter(event=event, user=user).exists()
 
 
+def can_create_events(user) -> bool:
+    """Staff, and the users staff gave the permission events.add_event in the admin."""
+    return user.is_authenticated and (user.is_staff or user.has_perm("events.add_event"))
+
+
 def participant_for(user, event: Event) -> Participant | None:
     if not user.is_authenticated:
         return None

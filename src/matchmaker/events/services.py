@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from matchmaker.accounts import services as accounts
+from matchmaker.accounts import tokens
 from matchmaker.directory.imports import ImportPreview, save_import
 from matchmaker.directory.models import Person
 from matchmaker.events.models import (
@@ -105,7 +109,7 @@ def import_participants(
     """Save the people of a valid preview and register each in its category, approved.
 
     Returns (new registrations, already registered)."""
-    people = save_import(preview)
+    people = save_import(preview, event=event)
     created = existing = 0
     for person, category in zip(people, categories, strict=True):
         _participant, was_created = Participant.objects.get_or_create(
@@ -121,6 +125,53 @@ def import_participants(
 def add_organiser(event: Event, user) -> bool:
     _member, created = TeamMember.objects.get_or_create(event=event, user=user)
     return created
+
+
+def _team_state(event: Event, email: str, inviter) -> str:
+    return tokens.fingerprint("team", event.pk, email.lower(), inviter.pk)
+
+
+def invite_organiser(event: Event, inviter, email: str) -> None:
+    """Email an invitation to join the event's team. The answer to the inviter never tells
+    whether the address has an account; following the link while signed in as the owner of
+    the address adds them."""
+    email = accounts.normalise_email(email)
+    token = tokens.make(
+        "team", {"ev": event.pk, "e": email, "by": inviter.pk}, _team_state(event, email, inviter)
+    )
+    link = accounts.absolute_url(reverse("events:team_join", args=[event.slug, token]))
+    recipient = get_user_model().objects.filter(email__iexact=email).first()
+    accounts.send_sensitive(
+        "events/email/team_invitation",
+        {"inviter": inviter, "link": link, "invited_event": event},
+        recipient or accounts.Address(email),
+    )
+
+
+def accept_team_invitation(event: Event, token: str, user) -> bool:
+    """Add `user` to the team if the invitation is genuine, fresh, for this event and for the
+    user's address, and its sender still organises the event. Returns whether they were
+    added (False: already on the team); raises tokens.TokenExpired / TokenInvalid, or
+    TeamInvitationError."""
+    from matchmaker.events.permissions import is_organiser
+
+    payload = tokens.read("team", token)
+    inviter = get_user_model().objects.filter(pk=payload.get("by"), is_active=True).first()
+    email = str(payload.get("e", ""))
+    if payload.get("ev") != event.pk or inviter is None or not email:
+        raise tokens.TokenInvalid
+    tokens.check_state(payload, _team_state(event, email, inviter))
+    if not is_organiser(inviter, event):
+        raise tokens.TokenInvalid
+    if (user.email or "").lower() != email.lower():
+        raise TeamInvitationError(
+            _("This invitation is for another email address. Log out and open the link again.")
+        )
+    return add_organiser(event, user)
+
+
+class TeamInvitationError(Exception):
+    """The invitation is for someone else; the message is for the user."""
 
 
 def viewer_timezone(user, event: Event):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/manage/programme/<int:pk>/", views.programme_edit, name="programme_edit"),
     path("<slug:slug>/manage/<str:kind>/<int:pk>/delete/", views.delete_child, name="delete"),
     path("<slug:slug>/manage/team/", views.team_add, name="team_add"),
+    path("<slug:slug>/team/join/<str:token>/", views.team_join, name="team_join"),
     path("<slug:slug>/manage/participants/", views.participant_list, name="participants"),
     path(
         "<slug:slug>/manage/participants/<int:pk>/status/",

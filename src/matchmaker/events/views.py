@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaker.accounts import throttle, tokens
 from matchmaker.directory.imports import PREVIEW_GONE_MESSAGE, ImportUploadForm
 from matchmaker.directory.services import person_for_user
 from matchmaker.events import services
@@ -39,6 +40,7 @@ from matchmaker.events.models import (
     Venue,
 )
 from matchmaker.events.permissions import (
+    can_create_events,
     is_organiser,
     organiser_required,
     participant_for,
@@ -103,7 +105,10 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest) -> HttpResponse:
-    """Any signed-in user may create an event and becomes its organiser."""
+    """Staff, and users staff gave the permission events.add_event (in the admin); the creator
+    becomes the event's organiser."""
+    if not can_create_events(request.user):
+        raise PermissionDenied
     form = EventForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
         event = services.create_event(request.user, form.save(commit=False))
@@ -232,22 +237,39 @@ def delete_child(request: HttpRequest, event: Event, kind: str, pk: int) -> Http
 @organiser_required
 @require_POST
 def team_add(request: HttpRequest, event: Event) -> HttpResponse:
-    """Organisers of this event add another organiser by email."""
+    """Organisers of this event invite another organiser by email. The answer is the same
+    whether or not the address has an account."""
+    if throttle.client_limited(request, "invite"):
+        return throttle.too_many_requests(request)
     form = TeamMemberForm(request.POST)
     if form.is_valid():
-        user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
-        if user is None:
-            messages.error(
-                request, _("No account uses this email address. Ask them to sign up first.")
-            )
-        elif services.add_organiser(event, user):
-            messages.success(request, _("%(name)s now organises this event.") % {"name": user.name})
-        else:
-            messages.info(
-                request, _("%(name)s already organises this event.") % {"name": user.name}
-            )
+        services.invite_organiser(event, request.user, form.cleaned_data["email"])
+        messages.success(request, _("We have sent an invitation to that address."))
     else:
         messages.error(request, _("Enter a valid email address."))
+    return redirect("events:manage", slug=event.slug)
+
+
+@login_required
+@require_GET
+def team_join(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The signed-in owner of the invited address (anonymous visitors log in first)."""
+    event = get_object_or_404(Event, slug=slug)
+    try:
+        added = services.accept_team_invitation(event, token, request.user)
+    except tokens.TokenExpired:
+        messages.error(request, _("This invitation has expired. Ask for a new one."))
+        return redirect("home")
+    except tokens.TokenInvalid:
+        messages.error(request, _("This invitation is not valid or has been used already."))
+        return redirect("home")
+    except services.TeamInvitationError as error:
+        messages.error(request, str(error))
+        return redirect("home")
+    if added:
+        messages.success(request, _("You now organise %(event)s.") % {"event": event.name})
+    else:
+        messages.info(request, _("You organise %(event)s already.") % {"event": event.name})
     return redirect("events:manage", slug=event.slug)
 
 
