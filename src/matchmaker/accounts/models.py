@@ -47,6 +47,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
+    # Only a language the person picked in their account overrides the one they browse in.
+    language_chosen = models.BooleanField(_("language chosen in the account"), default=False)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matchmaker.events.models import Event, Participant
 from matchmaker.meetings.models import (
+    REASON_MAX_LENGTH,
     Meeting,
     MeetingRequest,
     MeetingSettings,
@@ -160,9 +161,7 @@ def send_request(
         _check_slot(event, proposed_slot)
         if proposed_slot.pk not in {s.pk for s in free_slots(sender, receiver)}:
             raise BookingError(_("This slot is no longer free for both of you; pick another one."))
-    expires_at = None
-    if meeting_settings.request_expiry_days:
-        expires_at = timezone.now() + dt.timedelta(days=meeting_settings.request_expiry_days)
+    expires_at = request_expiry(event, meeting_settings)
     try:
         with transaction.atomic():
             return MeetingRequest.objects.create(
@@ -178,6 +177,21 @@ def send_request(
             _("There is already a request between you and %(name)s.")
             % {"name": receiver.person.name}
         ) from None
+
+
+def request_expiry(
+    event: Event, meeting_settings: MeetingSettings, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """When a request sent now stops waiting: after the event's expiry days, and never after
+    the last B2B slot ends, since an answer after the meetings is of no use to anyone."""
+    now = now or timezone.now()
+    last_end = Slot.objects.filter(event=event).aggregate(last=Max("ends_at"))["last"]
+    expires_at = None
+    if meeting_settings.request_expiry_days:
+        expires_at = now + dt.timedelta(days=meeting_settings.request_expiry_days)
+    if last_end is not None and (expires_at is None or last_end < expires_at):
+        expires_at = last_end
+    return expires_at
 
 
 def _own_request(request: MeetingRequest, participant: Participant, role: str) -> None:
@@ -217,23 +231,41 @@ def accept_request(
     return meeting
 
 
-def decline_request(request: MeetingRequest, by: Participant) -> None:
+def _reason(text: str) -> str:
+    return (text or "").strip()[:REASON_MAX_LENGTH]
+
+
+def check_decline(request: MeetingRequest, by: Participant) -> None:
+    """Raise BookingError unless `by` may decline the request now."""
     _own_request(request, by, "receiver")
     if request.status != MeetingRequest.Status.PENDING:
         raise BookingError(_("This request is no longer waiting for an answer."))
+
+
+def decline_request(request: MeetingRequest, by: Participant, reason: str = "") -> None:
+    """The receiver says no, optionally saying why; the reason is kept for the sender's email."""
+    check_decline(request, by)
     request.status = MeetingRequest.Status.DECLINED
     request.responded_at = timezone.now()
-    request.save(update_fields=["status", "responded_at"])
+    request.close_reason = _reason(reason)
+    request.save(update_fields=["status", "responded_at", "close_reason"])
 
 
-def cancel_request(request: MeetingRequest, by: Participant) -> None:
+def check_withdraw(request: MeetingRequest, by: Participant) -> None:
+    """Raise BookingError unless `by` may withdraw the request now."""
     _own_request(request, by, "sender")
     if request.status not in OPEN_REQUEST:
         raise BookingError(_("This request is already closed."))
     if request.meetings.filter(status=Meeting.Status.SCHEDULED).exists():
         raise BookingError(_("This request has a meeting; cancel the meeting instead."))
+
+
+def cancel_request(request: MeetingRequest, by: Participant, reason: str = "") -> None:
+    """The sender withdraws an open request, optionally saying why."""
+    check_withdraw(request, by)
     request.status = MeetingRequest.Status.CANCELLED
-    request.save(update_fields=["status"])
+    request.close_reason = _reason(reason)
+    request.save(update_fields=["status", "close_reason"])
 
 
 def _table_order(a: Participant, b: Participant) -> list[Table]:
@@ -306,16 +338,23 @@ def _book_locked(a, b, slot, meeting_settings, origin, request, table, published
     raise BookingError(_("All tables are taken in this slot; pick another one."))
 
 
-@transaction.atomic
-def cancel_meeting(meeting: Meeting, by: Participant | None = None) -> Meeting:
-    """Cancel a meeting (a participant of it, or an organiser when `by` is None)."""
+def check_cancel(meeting: Meeting, by: Participant | None = None) -> None:
+    """Raise BookingError unless the meeting can be cancelled by `by` (None: organisers)."""
     if by is not None and by.pk not in (meeting.a_id, meeting.b_id):
         raise BookingError(_("This meeting is not yours."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise BookingError(_("This meeting is already cancelled."))
+
+
+@transaction.atomic
+def cancel_meeting(meeting: Meeting, by: Participant | None = None, reason: str = "") -> Meeting:
+    """Cancel a meeting (a participant of it, or an organiser when `by` is None), optionally
+    saying why; the reason is kept for the emails to the other side."""
+    check_cancel(meeting, by)
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    meeting.cancel_reason = _reason(reason)
+    meeting.save(update_fields=["status", "sequence", "cancel_reason", "updated_at"])
     meeting.bookings.all().delete()
     if meeting.request_id:
         MeetingRequest.objects.filter(pk=meeting.request_id).update(

@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaker.core.forms import HttpsURLField
 from matchmaker.events.models import Event
-from matchmaker.meetings.models import B2BSession, MeetingRule, MeetingSettings, Slot, Table
+from matchmaker.meetings.models import (
+    REASON_MAX_LENGTH,
+    B2BSession,
+    MeetingRule,
+    MeetingSettings,
+    Slot,
+    Table,
+)
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -145,4 +152,16 @@ class MoveForm(forms.Form):
 class RunForm(forms.Form):
     time_limit = forms.IntegerField(
         label=_("Time limit (seconds)"), min_value=2, max_value=600, initial=20
+    )
+
+
+class ReasonForm(forms.Form):
+    """The optional reason on the confirmation step of declining, withdrawing or cancelling."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It is included in the email to the other side."),
     )

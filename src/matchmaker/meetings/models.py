@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from matchmaker.events.models import Event, Participant, ParticipantCategory
 
 
+# A reason given when declining, withdrawing or cancelling goes into an email: keep it short.
+REASON_MAX_LENGTH = 500
+
+
 class MeetingSettings(models.Model):
     class Mode(models.TextChoices):
         LIVE = "live", _("Live booking: pick a free slot, the other side confirms")
@@ -221,6 +225,12 @@ class MeetingRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(
+        _("reason"),
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("Why the request was declined or withdrawn, as told to the other side."),
+    )
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -278,6 +288,12 @@ class Meeting(models.Model):
     )
     attendance_b = models.CharField(
         max_length=10, choices=Attendance.choices, default=Attendance.UNKNOWN
+    )
+    cancel_reason = models.TextField(
+        _("reason for cancelling"),
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("As told to the other side when the meeting was cancelled."),
     )
     uid = models.CharField(max_length=64, unique=True, editable=False)
     sequence = models.PositiveIntegerField(
@@ -399,3 +415,33 @@ class CalendarFeed(models.Model):
     def rotate(self) -> None:
         self.token = secrets.token_urlsafe(32)
         self.save(update_fields=["token"])
+
+
+class RecommendationChoice(models.Model):
+    """What a participant did with a recommended partner: hid it or kept it for later."""
+
+    class Choice(models.TextChoices):
+        HIDDEN = "hidden", _("Hidden")
+        SAVED = "saved", _("Kept for later")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="recommendation_choices"
+    )
+    other = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "other"], name="one_recommendation_choice_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(participant=models.F("other")),
+                name="recommendation_choice_not_oneself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.choice} {self.other}"

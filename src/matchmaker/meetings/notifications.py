@@ -65,19 +65,33 @@ def request_accepted(request: MeetingRequest, meeting: Meeting | None = None) ->
     )
 
 
-def request_declined(request: MeetingRequest) -> bool:
-    """To the sender: the request was declined."""
+def request_declined(request: MeetingRequest, reason: str = "") -> bool:
+    """To the sender: the request was declined, with the receiver's reason if they gave one."""
     return _send(
         "request_declined",
         request.sender,
         request.event,
         request=request,
         partner=request.receiver,
+        reason=reason,
         link=_url("meetings:partners", request.event),
     )
 
 
-def meeting_cancelled(meeting: Meeting, by: Participant | None = None) -> int:
+def request_withdrawn(request: MeetingRequest, reason: str = "") -> bool:
+    """To the receiver: the sender withdrew the request, with their reason if they gave one."""
+    return _send(
+        "request_withdrawn",
+        request.receiver,
+        request.event,
+        request=request,
+        partner=request.sender,
+        reason=reason,
+        link=_url("meetings:requests", request.event),
+    )
+
+
+def meeting_cancelled(meeting: Meeting, by: Participant | None = None, reason: str = "") -> int:
     """To the other side when a participant cancels (`by`); to both when organisers do."""
     if by is not None and by.pk not in (meeting.a_id, meeting.b_id):
         raise ValueError("`by` must take part in the meeting.")
@@ -91,6 +105,7 @@ def meeting_cancelled(meeting: Meeting, by: Participant | None = None) -> int:
             meeting=meeting,
             partner=meeting.other(participant),
             by=by,
+            reason=reason,
             link=_url("meetings:requests", meeting.event),
         )
     return sent

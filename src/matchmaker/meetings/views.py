@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from matchmaker.events.models import Participant
 from matchmaker.meetings import booking, notifications
-from matchmaker.meetings.forms import AcceptForm, RequestForm
+from matchmaker.meetings.forms import AcceptForm, ReasonForm, RequestForm
 from matchmaker.meetings.models import (
     Meeting,
     MeetingRequest,
@@ -135,12 +135,20 @@ def my_requests(request: HttpRequest, event, me: Participant) -> HttpResponse:
             AcceptForm(
                 slots=booking.free_slots(me, r.sender) if live else [],
                 initial={"slot": r.proposed_slot_id},
+                # one form per request on the page: ids must not repeat
+                auto_id=f"id_request_{r.pk}_%s",
             ),
         )
         for r in incoming
     ]
-    outgoing = MeetingRequest.objects.filter(sender=me).select_related(
-        "receiver__person__organisation", "proposed_slot"
+    outgoing = (
+        MeetingRequest.objects.filter(sender=me)
+        .select_related("receiver__person__organisation", "proposed_slot__session")
+        .annotate(
+            has_meeting=Exists(
+                Meeting.objects.filter(request=OuterRef("pk"), status=Meeting.Status.SCHEDULED)
+            )
+        )
     )
     meetings = (
         Meeting.objects.filter(
@@ -203,47 +211,96 @@ def accept(request: HttpRequest, event, me: Participant, pk: int) -> HttpRespons
     return redirect("meetings:requests", slug=event.slug)
 
 
+def _confirm_page(
+    request: HttpRequest, event, form: ReasonForm, action: str, **context
+) -> HttpResponse:
+    """The step before a destructive action: what will happen, to whom, and a reason field."""
+    return render(
+        request,
+        "meetings/confirm.html",
+        {"event": event, "form": form, "action": action, **context},
+    )
+
+
 @participant_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decline(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
-    """The receiver declines."""
+    """The receiver declines: GET asks for confirmation, POST declines."""
     meeting_request = _request_for(me, pk)
     try:
-        booking.decline_request(meeting_request, me)
+        booking.check_decline(meeting_request, me)
     except booking.BookingError as error:
         messages.error(request, str(error))
-    else:
-        notifications.request_declined(meeting_request)
-        messages.success(request, _("Request declined."))
-    return redirect("meetings:requests", slug=event.slug)
+        return redirect("meetings:requests", slug=event.slug)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            booking.decline_request(meeting_request, me, reason)
+        except booking.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            notifications.request_declined(meeting_request, reason=meeting_request.close_reason)
+            messages.success(request, _("Request declined."))
+        return redirect("meetings:requests", slug=event.slug)
+    return _confirm_page(
+        request, event, form, "decline", other=meeting_request.sender, item=meeting_request
+    )
 
 
 @participant_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel_request(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
-    """The sender withdraws a request."""
+    """The sender withdraws a request: GET asks for confirmation, POST withdraws."""
+    meeting_request = _request_for(me, pk)
     try:
-        booking.cancel_request(_request_for(me, pk), me)
+        booking.check_withdraw(meeting_request, me)
     except booking.BookingError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, _("Request withdrawn."))
-    return redirect("meetings:requests", slug=event.slug)
+        return redirect("meetings:requests", slug=event.slug)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking.cancel_request(meeting_request, me, form.cleaned_data["reason"])
+        except booking.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            notifications.request_withdrawn(meeting_request, reason=meeting_request.close_reason)
+            messages.success(request, _("Request withdrawn."))
+        return redirect("meetings:requests", slug=event.slug)
+    return _confirm_page(
+        request, event, form, "withdraw", other=meeting_request.receiver, item=meeting_request
+    )
 
 
 @participant_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel_meeting(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
-    """Either side of a meeting cancels it."""
-    meeting = get_object_or_404(Meeting, Q(a=me) | Q(b=me), pk=pk, event=event)
+    """Either side of a meeting cancels it: GET asks for confirmation, POST cancels."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related(
+            "slot", "table", "a__person__organisation", "b__person__organisation"
+        ),
+        Q(a=me) | Q(b=me),
+        pk=pk,
+        event=event,
+    )
     try:
-        booking.cancel_meeting(meeting, me)
+        booking.check_cancel(meeting, me)
     except booking.BookingError as error:
         messages.error(request, str(error))
-    else:
-        notifications.meeting_cancelled(meeting, me)
-        messages.success(request, _("Meeting cancelled."))
-    return redirect("meetings:requests", slug=event.slug)
+        return redirect("meetings:requests", slug=event.slug)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking.cancel_meeting(meeting, me, form.cleaned_data["reason"])
+        except booking.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            notifications.meeting_cancelled(meeting, me, reason=meeting.cancel_reason)
+            messages.success(request, _("Meeting cancelled."))
+        return redirect("meetings:requests", slug=event.slug)
+    return _confirm_page(request, event, form, "cancel", other=meeting.other(me), item=meeting)
 
 
 @participant_required

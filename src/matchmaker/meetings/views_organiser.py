@@ -16,6 +16,7 @@ from matchmaker.meetings import booking, notifications, organiser, scheduling, s
 from matchmaker.meetings.forms import (
     MeetingSettingsForm,
     MoveForm,
+    ReasonForm,
     RuleForm,
     RunForm,
     SessionForm,
@@ -315,18 +316,36 @@ def swap(request: HttpRequest, event) -> HttpResponse:
 
 
 @organiser_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def organiser_cancel(request: HttpRequest, event, pk: int) -> HttpResponse:
-    """Organisers: cancel a meeting."""
-    meeting = get_object_or_404(Meeting, pk=pk, event=event)
+    """Organisers: cancel a meeting; GET asks for confirmation and a reason, POST cancels."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related(
+            "slot", "table", "a__person__organisation", "b__person__organisation"
+        ),
+        pk=pk,
+        event=event,
+    )
     try:
-        booking.cancel_meeting(meeting)
+        booking.check_cancel(meeting)
     except booking.BookingError as error:
         messages.error(request, str(error))
-    else:
-        notifications.meeting_cancelled(meeting, None)
-        messages.success(request, _("Meeting cancelled."))
-    return redirect("meetings:meetings", slug=event.slug)
+        return redirect("meetings:meetings", slug=event.slug)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking.cancel_meeting(meeting, reason=form.cleaned_data["reason"])
+        except booking.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            notifications.meeting_cancelled(meeting, None, reason=meeting.cancel_reason)
+            messages.success(request, _("Meeting cancelled."))
+        return redirect("meetings:meetings", slug=event.slug)
+    return render(
+        request,
+        "meetings/confirm.html",
+        {"event": event, "form": form, "action": "organiser_cancel", "item": meeting},
+    )
 
 
 @organiser_required
