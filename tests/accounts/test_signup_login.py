@@ -153,7 +153,7 @@ def test_account_page_needs_login(client):
 
 @pytest.mark.django_db
 def test_signed_in_pages_use_the_account_language_until_the_switcher_is_used(client):
-    user = UserFactory(language="pl")
+    user = UserFactory(language="pl", language_chosen=True)
     client.force_login(user)
     assert client.get(reverse("accounts:account"))["Content-Language"] == "pl"
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

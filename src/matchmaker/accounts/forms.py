@@ -80,6 +80,11 @@ class AccountForm(forms.ModelForm):
         fields = ["name", "language", "time_zone"]
         widgets = {"time_zone": forms.Select(choices=timezone_choices())}
 
+    def save(self, commit: bool = True) -> User:
+        # Saving this form is choosing a language: from now on it follows the person.
+        self.instance.language_chosen = True
+        return super().save(commit)
+
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(

@@ -24,8 +24,10 @@ class UserTimezoneMiddleware:
 
 
 class UserLanguageMiddleware:
-    """A signed-in person who has not picked a language with the switcher gets the one in
-    their account; the switcher's cookie always wins."""
+    """A signed-in person who has not picked a language with the switcher gets the one they
+    chose in their account; the switcher's cookie always wins. A language never chosen in the
+    account (the default of a new one) leaves the interface in the language being browsed, so
+    signing in does not switch it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,7 +38,13 @@ class UserLanguageMiddleware:
 
         user = getattr(request, "user", None)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if not chosen and user is not None and user.is_authenticated and user.language:
+        if (
+            not chosen
+            and user is not None
+            and user.is_authenticated
+            and user.language_chosen
+            and user.language
+        ):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)

@@ -96,7 +96,11 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own account, nobody else's."""
-    form = AccountForm(request.POST or None, instance=request.user)
+    initial = {}
+    if not request.user.language_chosen:
+        # show the language they browse in, so saving the form keeps the interface as it is
+        initial["language"] = translation.get_language()
+    form = AccountForm(request.POST or None, instance=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         translation.activate(user.language)

@@ -193,3 +193,15 @@ def programme_days(items, tz) -> list[tuple]:
         start, end = item.starts_at.astimezone(tz), item.ends_at.astimezone(tz)
         days.setdefault(start.date(), []).append((item, start, end))
     return sorted(days.items())
+
+
+def events_with_b2b(event_ids) -> set[int]:
+    """Of these events, the ones whose organisers have set up B2B meeting sessions.
+
+    The sessions belong to the meetings app, a layer above this one: it is asked through the
+    relation's name only, so this module does not import it."""
+    return set(
+        Event.objects.filter(pk__in=list(event_ids), b2b_sessions__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )

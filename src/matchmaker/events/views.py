@@ -68,13 +68,21 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def my_events(request: HttpRequest) -> HttpResponse:
     """Signed-in users: the events they organise and the ones they take part in."""
     organised = Event.objects.filter(team__user=request.user).order_by("-start_date")
-    participations = (
+    participations = list(
         Participant.objects.filter(person__user=request.user)
         .select_related("event", "category")
         .order_by("-event__start_date")
     )
     return render(
-        request, "events/mine.html", {"organised": organised, "participations": participations}
+        request,
+        "events/mine.html",
+        {
+            "organised": organised,
+            "participations": participations,
+            "b2b_event_ids": services.events_with_b2b(
+                p.event_id for p in participations if p.status == Participant.Status.APPROVED
+            ),
+        },
     )
 
 
