@@ -33,7 +33,8 @@ def test_the_offer_that_answers_the_request_comes_first_with_its_reason(market):
     recs = recommendations_for(market.event, market.delegates[0], k=3)
     assert names(recs)[0] == "Host 2"
     assert recs[0]["reasons"][0] == (
-        "their offer “ultra-high-vacuum valves and chambers” answers your request “ultra-high-vacuum valves”"
+        "They offer “ultra-high-vacuum valves and chambers”, which fits what you are looking for: "
+        "“ultra-high-vacuum valves”"
     )
     assert "Delegate 1" not in names(recs)
     assert len(recs) == 3

@@ -11,6 +11,7 @@ from matchmaker.meetings.models import (
     B2BSession,
     MeetingRule,
     MeetingSettings,
+    RecommendationChoice,
     Slot,
     Table,
 )
@@ -164,4 +165,12 @@ class ReasonForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("It is included in the email to the other side."),
+    )
+
+
+class RecommendationChoiceForm(forms.Form):
+    """Hide a suggested partner, keep them for later, or (empty) undo either."""
+
+    choice = forms.ChoiceField(
+        choices=[("", _("Show again")), *RecommendationChoice.Choice.choices], required=False
     )

@@ -21,7 +21,7 @@ from django_countries import countries
 from matchmaker import matching
 from matchmaker.directory.taxonomy import translated_languages
 from matchmaker.events.models import Event, Participant
-from matchmaker.meetings.models import Meeting, MeetingRequest
+from matchmaker.meetings.models import Meeting, MeetingRequest, RecommendationChoice
 from matchmaker.meetings.setup import allowed_pairs, settings_for
 
 # Our organisation types in the engine's vocabulary (the one its type model learned on).
@@ -35,29 +35,58 @@ ENGINE_TYPES = {
     "public": "PUB",
 }
 
-# The engine's reason templates, listed here so makemessages puts them in our catalogue.
-REASON_MESSAGES = [
-    gettext_noop("their offer “{offer}” answers your request “{request}”"),
-    gettext_noop("your offer “{offer}” answers their request “{request}”"),
-    gettext_noop("partners in common: {count}, among them {name}"),
-    gettext_noop("partners in common: {count}"),
-    gettext_noop("both in {sector}"),
-    gettext_noop("both work on {topics}"),
-    gettext_noop("similar activities"),
-    gettext_noop("{their_type} and {your_type} often work together"),
-    gettext_noop("cross-border partner from {country}"),
-    gettext_noop("also in {region}"),
-    gettext_noop("you both speak {language}"),
-    gettext_noop("close to you in the partnership network"),
-    gettext_noop("has room for more meetings"),
-    gettext_noop("very active: past partners: {count}"),
-    gettext_noop("new to your network"),
-    gettext_noop("a company"),
-    gettext_noop("a university"),
-    gettext_noop("a research organisation"),
-    gettext_noop("a public body"),
-    gettext_noop("an organisation of another kind"),
+# The engine writes its reasons as short technical notes ("partners in common: 3"); people
+# read them in plain words. Each engine template maps to ours, with the same placeholders;
+# the engine formats our translated template, so Polish readers get Polish sentences.
+PLAIN_REASONS = {
+    "their offer “{offer}” answers your request “{request}”": gettext_noop(
+        "They offer “{offer}”, which fits what you are looking for: “{request}”"
+    ),
+    "your offer “{offer}” answers their request “{request}”": gettext_noop(
+        "They are looking for “{request}”, which fits what you offer: “{offer}”"
+    ),
+    "partners in common: {count}, among them {name}": gettext_noop(
+        "People you have both met here: {count}, among them {name}"
+    ),
+    "partners in common: {count}": gettext_noop("People you have both met here: {count}"),
+    "both in {sector}": gettext_noop("Both organisations work in {sector}"),
+    "both work on {topics}": gettext_noop("Both organisations describe work on {topics}"),
+    "similar activities": gettext_noop("Their organisation does work similar to yours"),
+    "{their_type} and {your_type} often work together": gettext_noop(
+        "Their organisation is {their_type} and yours is {your_type}: such pairs often work "
+        "together"
+    ),
+    "cross-border partner from {country}": gettext_noop(
+        "Based in {country}: a partner from another country"
+    ),
+    "also in {region}": gettext_noop("Also based in {region}"),
+    "you both speak {language}": gettext_noop("You both speak {language}"),
+    "close to you in the partnership network": gettext_noop(
+        "Has met people who met the same people as you"
+    ),
+    "has room for more meetings": gettext_noop("Still has free time for meetings"),
+    "very active: past partners: {count}": gettext_noop("People they have met so far: {count}"),
+    "new to your network": gettext_noop("Someone you have not met yet"),
+    "a company": gettext_noop("a company"),
+    "a university": gettext_noop("a university"),
+    "a research organisation": gettext_noop("a research organisation"),
+    "a public body": gettext_noop("a public body"),
+    "an organisation of another kind": gettext_noop("an organisation of another kind"),
+}
+# Every template the engine may write (tests check none is missing a plain version).
+REASON_MESSAGES = list(PLAIN_REASONS)
+
+# Reasons about the person, not their organisation: colleagues get different cards.
+PERSON_REASONS = [
+    gettext_noop("{name} works as {job_title}"),
+    gettext_noop("{name} speaks {languages}, as you do"),
+    gettext_noop("Also from {organisation}; what fits their organisation is on {name}’s card"),
 ]
+
+
+def plain_reason(engine_text: str) -> str:
+    """The engine's reason template in plain words, in the reader's language."""
+    return gettext(PLAIN_REASONS.get(engine_text, engine_text))
 
 
 def display_name(kind: str, code: str) -> str:
@@ -169,8 +198,51 @@ def recommender_for(event: Event) -> matching.Recommender | None:
     return recommender
 
 
+def _languages(participant: Participant) -> list[str]:
+    person = participant.person
+    return list(person.languages or person.organisation.languages or [])
+
+
+def _language_names(codes) -> str:
+    return ", ".join(display_name("language", code) for code in codes)
+
+
+def _person_reasons(me: Participant, other: Participant) -> list[str]:
+    """What is said about the person themself: their role and the languages you share."""
+    person = other.person
+    out = []
+    if person.job_title:
+        out.append(
+            gettext("{name} works as {job_title}").format(
+                name=person.name, job_title=person.job_title
+            )
+        )
+    mine = _languages(me)
+    shared = [code for code in _languages(other) if code in mine]
+    if shared and person.languages:
+        out.append(
+            gettext("{name} speaks {languages}, as you do").format(
+                name=person.name, languages=_language_names(shared)
+            )
+        )
+    elif shared:
+        out.append(gettext("You both speak {language}").format(language=_language_names(shared)))
+    return out
+
+
+_ENGINE_LANGUAGE_REASON = "you both speak {language}"
+
+
+def _engine_translate(text: str) -> str:
+    # Shared languages are said per person by _person_reasons; an empty sentence is dropped.
+    return "" if text == _ENGINE_LANGUAGE_REASON else plain_reason(text)
+
+
 def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]:
-    """[{participant, score, reasons}] for `me`, best first; never someone already asked or met."""
+    """[{participant, score, reasons}] for `me`, best first; never someone already asked or
+    met, hidden or kept for later. Each card says what fits about the person first, then
+    about their organisation; colleagues after the first of an organisation refer to its
+    card instead of repeating the same organisation reasons."""
     recommender = recommender_for(event)
     if recommender is None:
         return []
@@ -179,13 +251,19 @@ def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]
         "sender_id", "receiver_id"
     ):
         busy |= {str(s), str(r)}
+    busy |= {
+        str(pk)
+        for pk in RecommendationChoice.objects.filter(participant=me).values_list(
+            "other_id", flat=True
+        )
+    }
     try:
         recs = recommender.recommend(
             str(me.pk),
             k,
             rules=_rules(event),
             exclude=busy,
-            translate=gettext,
+            translate=_engine_translate,
             names=display_name,
         )
     except matching.MatchingError:
@@ -196,8 +274,23 @@ def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]
             "person__organisation", "category"
         )
     }
-    return [
-        {"participant": by_id[r.id], "score": r.score, "reasons": r.reasons}
-        for r in recs
-        if r.id in by_id
-    ]
+    out = []
+    first_of_organisation: dict[int, Participant] = {}
+    for r in recs:
+        other = by_id.get(r.id)
+        if other is None:
+            continue
+        organisation = other.person.organisation
+        engine_reasons = [reason for reason in r.reasons if reason]
+        first = first_of_organisation.setdefault(organisation.pk, other)
+        if first is not other:
+            engine_reasons = [
+                gettext(
+                    "Also from {organisation}; what fits their organisation is on {name}’s card"
+                ).format(organisation=organisation.name, name=first.person.name)
+            ]
+        reasons = _person_reasons(me, other) + engine_reasons
+        if not reasons:
+            reasons = [plain_reason("new to your network")]
+        out.append({"participant": other, "score": r.score, "reasons": reasons})
+    return out

@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", views.cancel_request, name="cancel_request"),
     path("meetings/<int:pk>/cancel/", views.cancel_meeting, name="cancel_meeting"),
     path("availability/", views.availability, name="availability"),
+    path("suggestions/<int:pk>/", views.recommendation_choice, name="recommendation_choice"),
     # organisers
     path("manage/", views_organiser.overview, name="manage"),
     path("manage/settings/", views_organiser.edit_settings, name="settings"),

@@ -5,18 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaker.events.models import Participant
-from matchmaker.meetings import booking, notifications
-from matchmaker.meetings.forms import AcceptForm, ReasonForm, RequestForm
+from matchmaker.meetings import booking, notifications, suggestions
+from matchmaker.meetings.forms import (
+    AcceptForm,
+    ReasonForm,
+    RecommendationChoiceForm,
+    RequestForm,
+)
 from matchmaker.meetings.models import (
     Meeting,
     MeetingRequest,
     MeetingSettings,
+    RecommendationChoice,
     Slot,
     Unavailability,
 )
@@ -70,6 +76,7 @@ def partners(request: HttpRequest, event, me: Participant) -> HttpResponse:
             "categories": event.categories.all(),
             "open_with": open_with,
             "recommendations": _recommendations(event, me),
+            "kept": suggestions.kept_for_later(me),
         },
     )
 
@@ -81,6 +88,31 @@ def _recommendations(event, me):
     except ImportError:
         return []
     return recommendations_for(event, me, k=6)
+
+
+@participant_required
+@require_POST
+def recommendation_choice(request: HttpRequest, event, me: Participant, pk: int) -> HttpResponse:
+    """Hide a suggested partner, keep them for later, or undo that."""
+    other = get_object_or_404(
+        Participant.objects.select_related("person"),
+        pk=pk,
+        event=event,
+        status=Participant.Status.APPROVED,
+    )
+    form = RecommendationChoiceForm(request.POST)
+    if other.pk == me.pk or not form.is_valid():
+        return HttpResponseBadRequest(_("This choice is not possible."))
+    choice = form.cleaned_data["choice"]
+    suggestions.choose(me, other, choice)
+    if choice == RecommendationChoice.Choice.HIDDEN:
+        message = _("%(name)s is no longer suggested to you.")
+    elif choice == RecommendationChoice.Choice.SAVED:
+        message = _("%(name)s is kept for later.")
+    else:
+        message = _("%(name)s may be suggested to you again.")
+    messages.success(request, message % {"name": other.person.name})
+    return redirect("meetings:partners", slug=event.slug)
 
 
 @participant_required
