@@ -176,7 +176,5 @@ def test_partner_cards_never_share_an_element_id(client, b2b):
     assert repeated(ids) == {}
     assert [i for i in ids if i.startswith("partner-")] == [
         f"partner-{p.pk}"
-        for p in sorted(
-            [*b2b.delegates[1:], *b2b.hosts, b2b.f4e], key=lambda p: p.person.name
-        )
+        for p in sorted([*b2b.delegates[1:], *b2b.hosts, b2b.f4e], key=lambda p: p.person.name)
     ]

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaker.events.models import Event, Participant, ParticipantCategory
 
-
 # A reason given when declining, withdrawing or cancelling goes into an email: keep it short.
 REASON_MAX_LENGTH = 500
 
