@@ -67,6 +67,16 @@ def test_requests_that_never_expire_by_days_still_end_with_the_last_slot(b2b):
     )
 
 
+def test_after_the_last_slot_only_the_days_count(b2b):
+    settings = setup.settings_for(b2b.event)
+    settings.request_expiry_days = 5
+    assert booking.request_expiry(b2b.event, settings, now=utc(2027, 3, 10, 14, 55)) == utc(
+        2027, 3, 15, 14, 55
+    )
+    settings.request_expiry_days = 0
+    assert booking.request_expiry(b2b.event, settings, now=utc(2027, 3, 10, 14, 55)) is None
+
+
 @pytest.mark.django_db
 def test_without_sessions_only_the_days_count():
     event = EventFactory()

@@ -183,13 +183,15 @@ def request_expiry(
     event: Event, meeting_settings: MeetingSettings, now: dt.datetime | None = None
 ) -> dt.datetime | None:
     """When a request sent now stops waiting: after the event's expiry days, and never after
-    the last B2B slot ends, since an answer after the meetings is of no use to anyone."""
+    the last B2B slot ends, since an answer after the meetings is of no use to anyone. Once
+    every slot is over (a past event kept as an example) only the days count, or a request
+    would be expired the moment it is sent."""
     now = now or timezone.now()
     last_end = Slot.objects.filter(event=event).aggregate(last=Max("ends_at"))["last"]
     expires_at = None
     if meeting_settings.request_expiry_days:
         expires_at = now + dt.timedelta(days=meeting_settings.request_expiry_days)
-    if last_end is not None and (expires_at is None or last_end < expires_at):
+    if last_end is not None and last_end > now and (expires_at is None or last_end < expires_at):
         expires_at = last_end
     return expires_at
 
