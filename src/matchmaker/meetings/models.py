@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from matchmaker.core.timefmt import format_span, format_when
 from matchmaker.events.models import Event, Participant, ParticipantCategory
 
 
@@ -155,7 +156,15 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session.name} {self.starts_at:%H:%M}"
+        return self.label(self.event.tz)
+
+    def label(self, zone) -> str:
+        """ "B2B session 2 15:45": the session and the start in `zone`."""
+        return f"{self.session.name} {format_when(self.starts_at, zone, 'time')}"
+
+    def long_label(self, zone) -> str:
+        """ "B2B session 2: Tue 6 Oct 15:45–16:15", for choosing among slots of several days."""
+        return f"{self.session.name}: {format_span(self.starts_at, self.ends_at, zone, 'short')}"
 
 
 class Table(models.Model):
@@ -298,7 +307,10 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.a.person} × {self.b.person} @ {self.slot}"
+        return self.label(self.event.tz)
+
+    def label(self, zone) -> str:
+        return f"{self.a.person} × {self.b.person} @ {self.slot.label(zone)}"
 
     def save(self, *args, **kwargs):
         if not self.uid:
