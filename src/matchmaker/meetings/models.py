@@ -309,13 +309,13 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.label(self.event.tz)
 
-    def label(self, zone) -> str:
-        return f"{self.a.person} × {self.b.person} @ {self.slot.label(zone)}"
-
     def save(self, *args, **kwargs):
         if not self.uid:
             self.uid = new_uid()
         super().save(*args, **kwargs)
+
+    def label(self, zone) -> str:
+        return f"{self.a.person} × {self.b.person} @ {self.slot.label(zone)}"
 
     def booking_rows(self) -> list[SlotBooking]:
         """The two rows that keep both participants' slot taken (not saved)."""
