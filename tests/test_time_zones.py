@@ -227,8 +227,16 @@ EXPECTED: dict[tuple[str, str], list[str]] = {
     ("agenda", "la"): LA_AGENDA,
     ("agenda_pdf", "paris"): [PARIS_LABEL, "{Day}", "08:30–09:30", "15:45–16:15"],
     ("agenda_pdf", "la"): [LA_LABEL, "{Eve}", "23:30–00:30", "{Day}", "06:45–07:15"],
-    ("requests", "paris"): [PARIS_LABEL, "<td>{short} 15:45–16:15</td>"],
-    ("requests", "la"): [LA_LABEL, "<td>{short} 06:45–07:15</td>"],
+    ("requests", "paris"): [
+        PARIS_LABEL,
+        "<td>{short} 15:45–16:15</td>",
+        ">B2B session 2: {short} 16:15–16:45</option>",
+    ],
+    ("requests", "la"): [
+        LA_LABEL,
+        "<td>{short} 06:45–07:15</td>",
+        ">B2B session 2: {short} 07:15–07:45</option>",
+    ],
     ("availability", "paris"): [
         PARIS_LABEL,
         "{short} 15:45–16:15 (meeting)",
@@ -293,6 +301,10 @@ def test_every_page_shows_the_local_times_of_the_zone_it_names(
         settings.MATCHMAKER_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         notifications.meeting_cancelled(fusion.meeting, fusion.paula)
         OutboxMessage.objects.update(created_at=fusion.meeting.slot.starts_at)
+    if page == "requests":
+        # a request waiting for an answer offers the slots both are free in
+        me = fusion.paula if viewer == "paris" else fusion.larry
+        booking.send_request(fusion.nina, me, "", fusion.slots[1])
     client = client_for(fusion.users[viewer])
     response = client.get(url_for(page, fusion))
     assert response.status_code == 200
@@ -432,3 +444,14 @@ def test_an_organiser_in_utc_enters_registration_times_in_the_event_zone(fusion,
     assert response.status_code == 302
     fusion.event.refresh_from_db()
     assert fusion.event.registration_opens == dt.datetime(2031, 1, 5, 9, 15, tzinfo=dt.UTC)
+
+
+def test_day_and_month_names_follow_the_readers_language(fusion, client_for):
+    user = fusion.users["paris"]
+    user.language = "pl"
+    user.save()
+    html = client_for(user).get(reverse("meetings:agenda", kwargs={"slug": "fusion"}))
+    day = fusion.season["day"]
+    month = {1: "stycznia", 6: "czerwca"}[day.month]
+    assert f"<h2>Wtorek {day.day} {month} {day.year}</h2>" in html.content.decode()
+    assert "Godziny podano w strefie czasowej Europe/Paris" in html.content.decode()
