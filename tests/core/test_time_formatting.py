@@ -15,7 +15,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from matchmaker.core.timefmt import format_span, format_when, zone_name
+from matchmaker.core.timefmt import format_span, format_when
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "matchmaker"
 # the engines work on integers and ISO strings, not on what a person reads
@@ -85,7 +85,6 @@ def test_dates_and_times_of_day_carry_no_zone():
 def test_the_zone_is_required():
     with pytest.raises(TypeError):
         format_when(WINTER, None, "time")
-    assert zone_name(PARIS) == "Europe/Paris"
 
 
 def test_month_and_day_names_follow_the_language():
@@ -96,7 +95,7 @@ def test_month_and_day_names_follow_the_language():
 
 def test_the_template_tags_take_the_zone_given_not_the_active_one():
     template = Template(
-        '{% load when %}{% when start zone "time" %}|{% when_span start end zone %}|{{ zone|zone_name }}'
+        '{% load when %}{% when start zone "time" %}|{% when_span start end zone %}'
     )
     context = Context({"start": WINTER, "end": WINTER + dt.timedelta(minutes=30), "zone": PARIS})
-    assert template.render(context) == "15:45|15:45–16:15|Europe/Paris"
+    assert template.render(context) == "15:45|15:45–16:15"

@@ -23,7 +23,6 @@ from matchmaker.core.mail import send_templated
 
 logger = logging.getLogger(__name__)
 
-
 class EmailChangeError(Exception):
     """The address was taken by another account meanwhile; the message is for the user."""
 

@@ -18,7 +18,6 @@ STYLES = {
     "time": "H:i",
     "date": "j E Y",
     "day": "l j E Y",
-    "day_short": "D j M",
     "datetime": "l j E Y, H:i",
     "long": "j E Y, H:i",
     "short": "D j M H:i",
@@ -40,12 +39,6 @@ def as_zone(zone: zoneinfo.ZoneInfo | dt.tzinfo | str) -> dt.tzinfo:
     if isinstance(zone, str) and zone:
         return zoneinfo.ZoneInfo(zone)
     raise TypeError(f"a time zone is required, not {zone!r}")
-
-
-def zone_name(zone: zoneinfo.ZoneInfo | dt.tzinfo | str) -> str:
-    """The name a page shows for a zone ("Europe/Paris", "UTC")."""
-    zone = as_zone(zone)
-    return getattr(zone, "key", None) or str(zone)
 
 
 def in_zone(value: dt.datetime, zone) -> dt.datetime:
@@ -73,5 +66,5 @@ def format_when(value, zone, style: str = "datetime") -> str:
 
 
 def format_span(start, end, zone, style: str = "time") -> str:
-    """ "08:30–09:30", or with a day style "Mon 5 Oct 15:45–16:15": the end only as a time."""
+    """A span such as 08:30–09:30; with a day style, Tue 6 Oct 15:45–16:15 (the end as a time)."""
     return f"{format_when(start, zone, style)}–{format_when(end, zone, 'time')}"

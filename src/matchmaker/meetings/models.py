@@ -159,11 +159,11 @@ class Slot(models.Model):
         return self.label(self.event.tz)
 
     def label(self, zone) -> str:
-        """ "B2B session 2 15:45": the session and the start in `zone`."""
+        """The session and the start in `zone`, such as "B2B session 2 15:45"."""
         return f"{self.session.name} {format_when(self.starts_at, zone, 'time')}"
 
     def long_label(self, zone) -> str:
-        """ "B2B session 2: Tue 6 Oct 15:45–16:15", for choosing among slots of several days."""
+        """The session, day and times in `zone`, for choosing among slots of several days."""
         return f"{self.session.name}: {format_span(self.starts_at, self.ends_at, zone, 'short')}"
 
 

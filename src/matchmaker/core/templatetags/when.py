@@ -18,8 +18,3 @@ def when(value, zone, style: str = "datetime") -> str:
 @register.simple_tag
 def when_span(start, end, zone, style: str = "time") -> str:
     return timefmt.format_span(start, end, zone, style)
-
-
-@register.filter
-def zone_name(zone) -> str:
-    return timefmt.zone_name(zone)
