@@ -266,7 +266,9 @@ def test_agenda_page_shows_entries_in_own_time_zone_and_links(expo, client_for):
     assert "Times in Asia/Tokyo" in html
     assert "<h2>Tuesday 10 June 2031</h2>" in html
     assert "<h2>Wednesday 11 June 2031</h2>" in html
-    assert "<td>21:00–21:20</td>" in html
+    assert (
+        '<td>21:00–21:20<br><small class="event-time">14:00–14:20 Europe/Paris</small></td>' in html
+    )
     assert "<strong>Ben Dupont</strong>, Sales director" in html
     assert "<td>Table 3</td>" in html
     assert "Dave Smith" not in html

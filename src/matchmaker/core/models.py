@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from matchmaker.core.timefmt import format_when
+
 
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
@@ -74,4 +76,4 @@ class UploadStash(models.Model):
         indexes = [models.Index(fields=["owner", "scope"])]
 
     def __str__(self) -> str:
-        return f"{self.scope} · {self.owner_id} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} · {self.owner_id} · {format_when(self.created_at, 'UTC', 'sortable')} UTC"

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import zoneinfo
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaker.core.forms import HttpsURLField
-from matchmaker.core.timezones import timezone_choices
+from matchmaker.core.timefmt import DATETIME_INPUT_FORMAT, in_zone
+from matchmaker.core.timezones import is_valid_timezone, timezone_choices
 from matchmaker.directory.taxonomy import translated_languages
 from matchmaker.events.models import (
     Event,
@@ -24,7 +28,7 @@ class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+        super().__init__(attrs, format=DATETIME_INPUT_FORMAT)
 
 
 class EventForm(forms.ModelForm):
@@ -60,8 +64,25 @@ class EventForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
         }
 
+    # Registration opens and closes at times in the event's own zone, whoever edits it.
+    ZONED_FIELDS = ("registration_opens", "registration_closes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.ZONED_FIELDS:
+            self.fields[name].help_text = _("In the event's time zone.")
+            if self.instance.pk and self.initial.get(name):
+                local = in_zone(self.initial[name], self.instance.tz)
+                self.initial[name] = local.replace(tzinfo=None)
+
     def clean(self):
         cleaned = super().clean()
+        if is_valid_timezone(cleaned.get("time_zone") or ""):
+            zone = zoneinfo.ZoneInfo(cleaned["time_zone"])
+            for name in self.ZONED_FIELDS:
+                if cleaned.get(name):
+                    naive = timezone.make_naive(cleaned[name])
+                    cleaned[name] = naive.replace(tzinfo=zone)
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The last day cannot be before the first day."))

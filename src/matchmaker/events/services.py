@@ -175,7 +175,8 @@ class TeamInvitationError(Exception):
 
 
 def viewer_timezone(user, event: Event):
-    """Signed-in people see their own time zone; visitors see the event's."""
+    """The zone of a participant's own pages (agenda, requests, availability): their own if
+    they chose one, else the event's. Public and organiser pages always use the event's zone."""
     import zoneinfo
 
     if user.is_authenticated and user.time_zone:

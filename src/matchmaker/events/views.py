@@ -90,14 +90,13 @@ def my_events(request: HttpRequest) -> HttpResponse:
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Public when published; organisers may preview an unpublished event."""
     event = visible_event(request.user, slug)
-    tz = services.viewer_timezone(request.user, event)
     return render(
         request,
         "events/detail.html",
         {
             "event": event,
-            "days": services.programme_days(event.programme.select_related("venue"), tz),
-            "tz_name": str(tz),
+            "days": services.programme_days(event.programme.select_related("venue"), event.tz),
+            "tz_name": event.time_zone,
             "venues": event.venues.all(),
             "categories": event.categories.filter(open_registration=True),
             "participant": participant_for(request.user, event),

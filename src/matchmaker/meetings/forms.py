@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaker.core.forms import HttpsURLField
@@ -18,10 +17,12 @@ from matchmaker.meetings.models import (
 
 
 class SlotChoiceField(forms.ModelChoiceField):
+    """Slots labelled in `zone`: the page's zone, else the event's."""
+
+    zone = None
+
     def label_from_instance(self, slot: Slot) -> str:
-        start = timezone.localtime(slot.starts_at)
-        end = timezone.localtime(slot.ends_at)
-        return f"{slot.session.name}: {start:%a %d %b %H:%M}–{end:%H:%M}"
+        return slot.long_label(self.zone or slot.event.tz)
 
 
 class RequestForm(forms.Form):
@@ -39,12 +40,13 @@ class RequestForm(forms.Form):
         empty_label=_("Let the organisers schedule it"),
     )
 
-    def __init__(self, *args, slots=None, live: bool = True, **kwargs):
+    def __init__(self, *args, slots=None, live: bool = True, zone=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["slot"].zone = zone
         if live and slots is not None:
             self.fields["slot"].queryset = Slot.objects.filter(
                 pk__in=[s.pk for s in slots]
-            ).select_related("session")
+            ).select_related("session", "event")
         else:
             del self.fields["slot"]
 
@@ -52,11 +54,12 @@ class RequestForm(forms.Form):
 class AcceptForm(forms.Form):
     slot = SlotChoiceField(queryset=Slot.objects.none(), required=False, label=_("Slot"))
 
-    def __init__(self, *args, slots=None, required: bool = False, **kwargs):
+    def __init__(self, *args, slots=None, required: bool = False, zone=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["slot"].zone = zone
         self.fields["slot"].queryset = Slot.objects.filter(
             pk__in=[s.pk for s in slots or []]
-        ).select_related("session")
+        ).select_related("session", "event")
         self.fields["slot"].required = required
         if not required:
             self.fields["slot"].empty_label = _("Let the organisers schedule it")
@@ -147,6 +150,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = Slot.objects.filter(event=event).select_related("session")
+        self.fields["slot"].zone = event.tz
         self.fields["table"].queryset = Table.objects.filter(event=event)
 
 

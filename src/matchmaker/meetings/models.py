@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from matchmaker.core.timefmt import format_span, format_when
 from matchmaker.events.models import Event, Participant, ParticipantCategory
 
 # A reason given when declining, withdrawing or cancelling goes into an email: keep it short.
@@ -158,7 +159,15 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session.name} {self.starts_at:%H:%M}"
+        return self.label(self.event.tz)
+
+    def label(self, zone) -> str:
+        """The session and the start in `zone`, such as "B2B session 2 15:45"."""
+        return f"{self.session.name} {format_when(self.starts_at, zone, 'time')}"
+
+    def long_label(self, zone) -> str:
+        """The session, day and times in `zone`, for choosing among slots of several days."""
+        return f"{self.session.name}: {format_span(self.starts_at, self.ends_at, zone, 'short')}"
 
 
 class Table(models.Model):
@@ -313,12 +322,15 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.a.person} × {self.b.person} @ {self.slot}"
+        return self.label(self.event.tz)
 
     def save(self, *args, **kwargs):
         if not self.uid:
             self.uid = new_uid()
         super().save(*args, **kwargs)
+
+    def label(self, zone) -> str:
+        return f"{self.a.person} × {self.b.person} @ {self.slot.label(zone)}"
 
     def booking_rows(self) -> list[SlotBooking]:
         """The two rows that keep both participants' slot taken (not saved)."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaker.events.models import Participant
+from matchmaker.events.services import viewer_timezone
 from matchmaker.meetings import booking, notifications, suggestions
 from matchmaker.meetings.forms import (
     AcceptForm,
@@ -128,7 +129,8 @@ def request_meeting(request: HttpRequest, event, me: Participant, pk: int) -> Ht
     meeting_settings = settings_for(event)
     live = _live(meeting_settings)
     slots = booking.free_slots(me, other) if live and me.pk != other.pk else []
-    form = RequestForm(request.POST or None, slots=slots, live=live)
+    tz = viewer_timezone(request.user, event)
+    form = RequestForm(request.POST or None, slots=slots, live=live, zone=tz)
     if request.method == "POST" and form.is_valid():
         try:
             sent = booking.send_request(
@@ -145,7 +147,7 @@ def request_meeting(request: HttpRequest, event, me: Participant, pk: int) -> Ht
     return render(
         request,
         "meetings/request.html",
-        {"event": event, "other": other, "form": form, "live": live},
+        {"event": event, "other": other, "form": form, "live": live, "tz_name": str(tz)},
     )
 
 
@@ -161,6 +163,7 @@ def my_requests(request: HttpRequest, event, me: Participant) -> HttpResponse:
         ).select_related("sender__person__organisation", "proposed_slot__session")
     )
     live = _live(meeting_settings)
+    tz = viewer_timezone(request.user, event)
     accept_forms = [
         (
             r,
@@ -169,6 +172,7 @@ def my_requests(request: HttpRequest, event, me: Participant) -> HttpResponse:
                 initial={"slot": r.proposed_slot_id},
                 # one form per request on the page: ids must not repeat
                 auto_id=f"id_request_{r.pk}_%s",
+                zone=tz,
             ),
         )
         for r in incoming
@@ -201,6 +205,7 @@ def my_requests(request: HttpRequest, event, me: Participant) -> HttpResponse:
             "outgoing": outgoing,
             "meetings": meetings,
             "live": live,
+            "tz_name": str(tz),
             "answered": MeetingRequest.objects.filter(receiver=me)
             .exclude(status=MeetingRequest.Status.PENDING)
             .select_related("sender__person__organisation"),
@@ -225,7 +230,9 @@ def accept(request: HttpRequest, event, me: Participant, pk: int) -> HttpRespons
     meeting_request = _request_for(me, pk)
     live = _live(settings_for(event))
     form = AcceptForm(
-        request.POST, slots=booking.free_slots(me, meeting_request.sender) if live else []
+        request.POST,
+        slots=booking.free_slots(me, meeting_request.sender) if live else [],
+        zone=viewer_timezone(request.user, event),
     )
     if not form.is_valid():
         messages.error(request, _("This slot is no longer free for both of you; pick another one."))
@@ -250,7 +257,13 @@ def _confirm_page(
     return render(
         request,
         "meetings/confirm.html",
-        {"event": event, "form": form, "action": action, **context},
+        {
+            "event": event,
+            "form": form,
+            "action": action,
+            "tz_name": str(viewer_timezone(request.user, event)),
+            **context,
+        },
     )
 
 
@@ -360,5 +373,11 @@ def availability(request: HttpRequest, event, me: Participant) -> HttpResponse:
     return render(
         request,
         "meetings/availability.html",
-        {"event": event, "slots": slots, "unavailable": unavailable, "booked": booked},
+        {
+            "event": event,
+            "slots": slots,
+            "unavailable": unavailable,
+            "booked": booked,
+            "tz_name": str(viewer_timezone(request.user, event)),
+        },
     )

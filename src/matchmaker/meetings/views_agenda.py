@@ -124,8 +124,9 @@ def calendar_feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @organiser_required
 @require_GET
 def table_plan(request: HttpRequest, event) -> HttpResponse:
-    """Organisers: the published meetings of every slot, table by table, with links to prints."""
-    tz = viewer_timezone(request.user, event)
+    """Organisers: the published meetings of every slot, table by table, with links to prints,
+    in the event's time zone like the printed plan."""
+    tz = event.tz
     with timezone.override(tz):
         return render(
             request,

@@ -105,7 +105,7 @@ def session_edit(request: HttpRequest, event, pk: int | None = None) -> HttpResp
     return render(
         request,
         "meetings/manage/form.html",
-        {"event": event, "form": form, "title": _("B2B session")},
+        {"event": event, "form": form, "title": _("B2B session"), "tz_name": event.time_zone},
     )
 
 
@@ -291,7 +291,12 @@ def move(request: HttpRequest, event, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/manage/form.html",
-        {"event": event, "form": form, "title": _("Move %(m)s") % {"m": meeting}},
+        {
+            "event": event,
+            "form": form,
+            "title": _("Move %(m)s") % {"m": meeting.label(event.tz)},
+            "tz_name": event.time_zone,
+        },
     )
 
 
@@ -483,7 +488,7 @@ def no_show(request: HttpRequest, event, pk: int, participant_pk: int) -> HttpRe
             except booking.BookingError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, _("Rematched: %(m)s.") % {"m": new})
+                messages.success(request, _("Rematched: %(m)s.") % {"m": new.label(event.tz)})
                 return redirect("meetings:meetings", slug=event.slug)
         else:
             organiser.set_attendance(meeting, absent, Meeting.Attendance.NO_SHOW)
