@@ -204,7 +204,8 @@ def send_schedule_changes(run: SchedulerRun) -> int:
     changes = Changes.from_dict((run.published_summary or {}).get("changes"))
     ids = set(changes.added) | {row[0] for row in changes.moved} | set(changes.cancelled)
     meetings = {
-        m.pk: m for m in Meeting.objects.filter(event=event, pk__in=ids).select_related(*MEETING_RELATED)
+        m.pk: m
+        for m in Meeting.objects.filter(event=event, pk__in=ids).select_related(*MEETING_RELATED)
     }
     old_slots = Slot.objects.in_bulk({row[1] for row in changes.moved})
     old_tables = Table.objects.in_bulk({row[2] for row in changes.moved if row[2]})

@@ -370,7 +370,11 @@ def summarise(view: Preview) -> dict:
         "kept": view.kept,
         "fairness": list(view.fairness),
         "new": [
-            {**_pair(r["a"], r["b"]), "slot": _slot_entry(r["slot"]), "table": _table_entry(r["table"])}
+            {
+                **_pair(r["a"], r["b"]),
+                "slot": _slot_entry(r["slot"]),
+                "table": _table_entry(r["table"]),
+            }
             for r in view.new
         ],
         "moved": [
