@@ -21,8 +21,16 @@ from django_tasks import task
 from matchmaker.core.mail import send_templated
 from matchmaker.events.models import Event, Participant
 from matchmaker.meetings.agenda import VenueFinder, meetings_calendar, venue_text
-from matchmaker.meetings.models import Meeting, MeetingRequest, SchedulerRun, Slot, Table
+from matchmaker.meetings.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingSettings,
+    SchedulerRun,
+    Slot,
+    Table,
+)
 from matchmaker.meetings.scheduling import Changes
+from matchmaker.meetings.setup import settings_for
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +207,6 @@ def send_schedule_changes(run: SchedulerRun) -> int:
     """One email per participant whose meetings the published run changed: the meetings
     added, moved (from and to) and cancelled, with them as calendar entries. Returns the
     number of emails queued."""
-
     event = run.event
     changes = Changes.from_dict((run.published_summary or {}).get("changes"))
     ids = set(changes.added) | {row[0] for row in changes.moved} | set(changes.cancelled)
@@ -251,7 +258,7 @@ def send_schedule_changes(run: SchedulerRun) -> int:
             rows("cancelled", meeting)
     held = _published_counts(event)
     link = agenda_url(event)
-    online = any(m.online for m in meetings.values())
+    online = settings_for(event).format == MeetingSettings.Format.ONLINE
     sent = 0
     for pk, item in per_participant.items():
         participant = item.pop("me")
