@@ -407,3 +407,28 @@ def test_rules_page_refuses_an_impossible_rule_and_saves_nothing(client, b2b):
         response.content.decode()
     )
     assert not MeetingRule.objects.exists()
+
+
+def test_a_target_above_the_maximum_is_refused_in_the_settings(client, b2b):
+    from matchmaker.meetings.forms import MeetingSettingsForm
+
+    instance = setup.settings_for(b2b.event)
+    data = {
+        "mode": instance.mode,
+        "format": instance.format,
+        "video_base_url": "",
+        "max_requests_sent": instance.max_requests_sent,
+        "max_requests_received": instance.max_requests_received,
+        "max_meetings": 8,
+        "min_meetings": 9,
+        "request_expiry_days": instance.request_expiry_days,
+        "requests_open": "on",
+    }
+    form = MeetingSettingsForm(data, instance=instance)
+    assert not form.is_valid()
+    assert form.errors["min_meetings"] == [
+        "The target cannot be above the maximum of 8 meetings per participant."
+    ]
+    instance.refresh_from_db()
+    assert (instance.min_meetings, instance.max_meetings) == (0, 12)
+    assert MeetingSettingsForm({**data, "min_meetings": 8}, instance=instance).is_valid()

@@ -71,6 +71,18 @@ class MeetingSettingsForm(forms.ModelForm):
         ]
         field_classes = {"video_base_url": HttpsURLField}
 
+    def clean(self):
+        cleaned = super().clean()
+        target, most = cleaned.get("min_meetings"), cleaned.get("max_meetings")
+        if target is not None and most is not None and target > most:
+            # a target above the maximum can never be met: refuse it now, not after a run
+            self.add_error(
+                "min_meetings",
+                _("The target cannot be above the maximum of %(max)d meetings per participant.")
+                % {"max": most},
+            )
+        return cleaned
+
 
 class SessionForm(forms.ModelForm):
     class Meta:
