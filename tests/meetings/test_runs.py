@@ -3,6 +3,8 @@ changed (after a confirm step that says how many), plain words, impossible rules
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from icalendar import Calendar
@@ -10,7 +12,8 @@ from icalendar import Calendar
 from matchmaker.core.models import OutboxMessage
 from matchmaker.meetings import booking, organiser, scheduling, setup
 from matchmaker.meetings.forms import RuleForm, RunForm
-from matchmaker.meetings.models import Meeting, MeetingRule, SchedulerRun
+from matchmaker.meetings.models import B2BSession, Meeting, MeetingRule, SchedulerRun
+from tests.conftest import ROLE_NAMES
 
 SITE = "http://127.0.0.1:8000"
 
@@ -432,3 +435,63 @@ def test_a_target_above_the_maximum_is_refused_in_the_settings(client, b2b):
     instance.refresh_from_db()
     assert (instance.min_meetings, instance.max_meetings) == (0, 12)
     assert MeetingSettingsForm({**data, "min_meetings": 8}, instance=instance).is_valid()
+
+
+CONFIRM_STATUS = {
+    "anonymous": 302,
+    "participant": 403,
+    "other_participant": 403,
+    "organiser": 200,
+    "other_organiser": 403,
+    "staff": 200,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_publish_confirmation_per_role(roles, client_for, role):
+    setup.save_session(
+        B2BSession(
+            event=roles.event,
+            name="Morning",
+            date=roles.event.start_date,
+            start_time=dt.time(9, 0),
+            end_time=dt.time(10, 0),
+            slot_minutes=20,
+        )
+    )
+    run = SchedulerRun.objects.create(
+        event=roles.event,
+        status="done",
+        problem={"meetings": [], "participants": []},
+        result={"status": "optimal", "meetings": [], "unplaced": [], "counts": {}},
+    )
+    publish = reverse("meetings:run_publish", kwargs={"slug": roles.event.slug, "pk": run.pk})
+    client = client_for(roles.user(role))
+    response = client.get(publish)
+    assert response.status_code == CONFIRM_STATUS[role]
+    if response.status_code == 200:
+        assert "Publishing will email nobody: no participant's meetings change." in (
+            response.content.decode()
+        )
+    response = client.post(publish)
+    run.refresh_from_db()
+    assert run.status == ("published" if CONFIRM_STATUS[role] == 200 else "done")
+
+
+def test_publishing_after_the_sessions_were_deleted_is_refused_with_a_message(client, b2b):
+    run = SchedulerRun.objects.create(
+        event=b2b.event,
+        status="done",
+        problem={"meetings": [], "participants": []},
+        result={"status": "optimal", "meetings": [], "unplaced": [], "counts": {}},
+    )
+    b2b.event.b2b_sessions.all().delete()
+    client.force_login(b2b.organiser)
+    response = client.post(url("run_publish", b2b, pk=run.pk), follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Add a B2B session first: there are no slots to schedule."
+    ]
+    run.refresh_from_db()
+    assert run.status == "done"

@@ -513,7 +513,10 @@ def publish(run: SchedulerRun) -> dict[str, int]:
     view = preview(run)
     # the state must still be the one the run saw; otherwise re-run
     problem_ids = {m["id"] for m in run.problem["meetings"]}
-    current_ids = {m.id for m in build_problem(run.event).meetings}
+    try:
+        current_ids = {m.id for m in build_problem(run.event).meetings}
+    except solver.SolverError as error:  # e.g. the sessions were deleted since
+        raise PublishError(str(error)) from error
     if problem_ids != current_ids:
         raise PublishError(
             _("Meetings or requests changed since this run; run the scheduler again.")
