@@ -225,6 +225,7 @@ def test_outbox_page_shows_names_decoded(client, b2b):
     html = html.decode()
     assert f"<td>Prof. Barbara Dąbrowska &lt;{d.person.email}&gt;" in html
     assert "=?utf-8?" not in html
+    assert '<p class="meta">Attached files: meeting.ics</p>' in html
 
 
 def test_development_mail_log_is_readable_utf8(b2b):

@@ -193,7 +193,7 @@ def execute_run(run: SchedulerRun) -> SchedulerRun:
         elif result.status == "unknown":
             run.status = SchedulerRun.Status.FAILED
             run.message = _(
-                "No schedule was found within the time limit. Allow more time or relax the rules."
+                "No schedule was found in the time allowed. Allow more time or relax the rules."
             )
     run.progress = 100
     run.finished_at = timezone.now()
