@@ -144,7 +144,7 @@ EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
 # Development prints messages; production sends them over SMTP unless another backend is named
 # explicitly (so nothing is marked sent that went nowhere by accident).
 MATCHMAKER_EMAIL_DELIVERY_BACKEND = envstr("MATCHMAKER_EMAIL_BACKEND") or (
-    "django.core.mail.backends.console.EmailBackend"
+    "matchmaker.core.mail_console.EmailBackend"
     if DEVELOPMENT
     else "django.core.mail.backends.smtp.EmailBackend"
 )
@@ -213,7 +213,7 @@ MATCHMAKER_EMBEDDER = envstr("MATCHMAKER_EMBEDDER", "multilingual")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "matchmaker.core.logs.Utf8StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("MATCHMAKER_LOG_LEVEL", "WARNING")},
 }
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import smtplib
+from email.mime.text import MIMEText
+from email.utils import formataddr
 
 import pytest
 from django.core import mail
@@ -241,12 +244,60 @@ def test_the_delivery_backend_cannot_be_the_outbox(use_outbox):
 
 
 @pytest.mark.django_db
-def test_attachments_are_refused_not_dropped(use_outbox):
+def test_attachments_are_stored_and_sent(use_outbox):
     email = EmailMessage("With file", "see attached", to=["ann@example.org"])
-    email.attach("agenda.ics", "BEGIN:VCALENDAR", "text/calendar")
-    with pytest.raises(ValueError):
+    email.attach("agenda.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    email.attach("logo.png", b"\x89PNG\x00\xff", "image/png")
+    assert email.send() == 1
+    stored = OutboxMessage.objects.get()
+    assert stored.attachments == [
+        {
+            "filename": "agenda.ics",
+            "mimetype": "text/calendar",
+            "content": base64.b64encode(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n").decode(),
+        },
+        {
+            "filename": "logo.png",
+            "mimetype": "image/png",
+            "content": base64.b64encode(b"\x89PNG\x00\xff").decode(),
+        },
+    ]
+    assert stored.status == "sent"
+    (sent,) = mail.outbox
+    assert list(sent.attachments) == [
+        ("agenda.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar"),
+        ("logo.png", b"\x89PNG\x00\xff", "image/png"),
+    ]
+
+
+@pytest.mark.django_db
+def test_oversized_attachments_are_refused_not_dropped(use_outbox):
+    email = EmailMessage("With file", "see attached", to=["ann@example.org"])
+    email.attach("big.bin", b"x" * (outbox.MAX_ATTACHMENT_BYTES + 1), "application/octet-stream")
+    with pytest.raises(
+        ValueError, match=f"stores at most {outbox.MAX_ATTACHMENT_BYTES} bytes of attachments"
+    ):
         email.send()
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_mime_part_attachments_are_refused_not_dropped(use_outbox):
+    email = EmailMessage("With file", "see attached", to=["ann@example.org"])
+    email.attach(MIMEText("inline part"))
+    with pytest.raises(ValueError, match="attachments given as files only"):
+        email.send()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_readable_addresses_decode_encoded_names():
+    encoded = formataddr(("Prof. Barbara Dąbrowska", "b.dabrowska@example.org"))
+    assert encoded.startswith("=?utf-8?")
+    assert outbox.readable_addresses([encoded, "plain@example.org", "Ann <ann@example.org>"]) == [
+        "Prof. Barbara Dąbrowska <b.dabrowska@example.org>",
+        "plain@example.org",
+        "Ann <ann@example.org>",
+    ]
 
 
 @pytest.mark.django_db

@@ -170,6 +170,6 @@ def test_development_mode_relaxes_https_and_prints_email(tmp_path):
         "csrf_cookie_secure": False,
         "session_cookie_secure": False,
         "proxy_header": None,
-        "email": "django.core.mail.backends.console.EmailBackend",
+        "email": "matchmaker.core.mail_console.EmailBackend",
         "keep_days": 90,
     }

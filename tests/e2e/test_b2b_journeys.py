@@ -71,14 +71,20 @@ def test_organiser_runs_the_scheduler_previews_and_publishes(page, event):
 
     log_in(page, "org@example.org")
     page.goto("/events/brokerage/b2b/manage/")
-    page.get_by_label("Time limit (seconds)").fill("5")
+    page.get_by_label("Time allowed").select_option("10")
     page.get_by_role("button", name="Run the scheduler").click()
     page.wait_for_url("**/b2b/manage/runs/*/")
     page.wait_for_selector("text=Publish this schedule")
     assert page.locator(".run-status").inner_text() == "Done"
     assert page.get_by_text("3 meetings in this schedule").is_visible()
     assert page.get_by_text("Every request is placed.").is_visible()
-    page.get_by_role("button", name="Publish this schedule").click()
+    page.get_by_role("link", name="Publish this schedule").click()
+    page.wait_for_url("**/b2b/manage/runs/*/publish/")
+    assert (
+        page.locator(".publish-recipients").inner_text()
+        == "Publishing will email 3 participants whose meetings changed."
+    )
+    page.get_by_role("button", name="Publish and send the emails").click()
     page.wait_for_url("**/b2b/manage/")
     assert (
         page.locator(".message").first.inner_text()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from matchmaker.core.models import OutboxMessage
 from matchmaker.meetings import booking, notifications, setup, views_organiser
-from matchmaker.meetings.models import Meeting, MeetingSettings
+from matchmaker.meetings.models import Meeting, MeetingSettings, SchedulerRun
 from tests.conftest import ROLE_NAMES
 
 SITE = "http://127.0.0.1:8000"
@@ -95,7 +95,7 @@ def test_online_meeting_email_has_the_video_link(b2b):
     request = booking.send_request(b2b.delegates[0], b2b.hosts[0], "", b2b.slots[0])
     meeting = booking.accept_request(request, b2b.hosts[0])
     notifications.request_accepted(request, meeting)
-    assert f"Where: {meeting.video_url()}" in only_email().body
+    assert f"Video link: {meeting.video_url()}" in only_email().body
 
 
 def test_decline_page_emails_the_sender(client, b2b):
@@ -202,7 +202,12 @@ def test_schedule_published_one_email_per_participant_with_meetings(b2b):
     cancelled = booking.book(d[2], h[1], b2b.slots[3], origin="scheduler")
     booking.cancel_meeting(cancelled)
 
-    views_organiser._notify_published(b2b.event, {})  # what the publish page calls
+    run = SchedulerRun.objects.create(
+        event=b2b.event,
+        status="published",
+        published_summary={"changes": {"added": [m.pk for m in Meeting.objects.all()]}},
+    )
+    views_organiser._notify_published(run)  # what the publish page calls
 
     by_recipient = {tuple(m.to): m for m in emails()}
     assert set(by_recipient) == {tuple(addresses(p)) for p in (d[0], d[1], h[0], h[1])}

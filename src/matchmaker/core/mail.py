@@ -27,9 +27,11 @@ attributes (email, name, language, time_zone, user, languages, pk).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import zoneinfo
+from email.header import decode_header, make_header
 from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
@@ -47,6 +49,8 @@ from matchmaker.core.models import REMOVED_NOTE, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
+# all attachments of one message together, before base64: calendar files, not documents
+MAX_ATTACHMENT_BYTES = 256 * 1024
 EVENT_HEADER = "X-Matchmaker-Event"
 SENSITIVE_HEADER = "X-Matchmaker-Sensitive"
 MAX_ATTEMPTS = 5
@@ -87,11 +91,34 @@ class OutboxBackend(BaseEmailBackend):
         return len(stored)
 
 
+def _stored_attachments(message) -> list[dict]:
+    """The message's attachments as JSON the outbox keeps. Files given as (filename,
+    content, mimetype) only, up to MAX_ATTACHMENT_BYTES together; anything else is refused
+    rather than sent without it."""
+    stored, total = [], 0
+    for attachment in message.attachments:
+        if not isinstance(attachment, tuple):
+            raise ValueError("The email outbox stores attachments given as files only.")
+        filename, content, mimetype = attachment
+        data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+        total += len(data)
+        if total > MAX_ATTACHMENT_BYTES:
+            raise ValueError(
+                f"The email outbox stores at most {MAX_ATTACHMENT_BYTES} bytes of attachments."
+            )
+        stored.append(
+            {
+                "filename": str(filename or "attachment"),
+                "mimetype": str(mimetype or "application/octet-stream"),
+                "content": base64.b64encode(data).decode("ascii"),
+            }
+        )
+    return stored
+
+
 def store(message) -> OutboxMessage:
     """Save one django EmailMessage in the outbox (not sent yet)."""
-    if message.attachments:
-        # the outbox has nowhere to keep files; refuse rather than send a message without them
-        raise ValueError("The email outbox does not store attachments.")
+    attachments = _stored_attachments(message)
     html = ""
     for alternative in getattr(message, "alternatives", []):
         content, mimetype = alternative[0], alternative[1]
@@ -125,6 +152,7 @@ def store(message) -> OutboxMessage:
         body=str(message.body),
         html_body=html,
         headers=headers,
+        attachments=attachments,
         event_id=event_id,
         sensitive=sensitive,
     )
@@ -174,7 +202,27 @@ def as_email(message: OutboxMessage, connection=None) -> EmailMultiAlternatives:
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    for attachment in message.attachments or []:
+        email.attach(
+            attachment["filename"],
+            base64.b64decode(attachment["content"]),
+            attachment["mimetype"],
+        )
     return email
+
+
+def readable_address(address: str) -> str:
+    """An address as people read it: "Prof. Barbara Dąbrowska <b@example.org>", whether it
+    was stored plain or with an encoded name (=?utf-8?q?…?=)."""
+    name, email = parseaddr(address)
+    if not email:
+        return str(make_header(decode_header(address)))
+    name = str(make_header(decode_header(name))) if name else ""
+    return f"{name} <{email}>" if name else email
+
+
+def readable_addresses(addresses) -> list[str]:
+    return [readable_address(a) for a in addresses or []]
 
 
 def retry_delay(attempts: int) -> dt.timedelta | None:
@@ -385,11 +433,14 @@ def send_templated(
     *,
     reply_to: list[str] | None = None,
     sensitive: bool = False,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> bool:
     """Send one email built from three templates, in the recipient's language (given, or taken
     from the recipient) and time zone. The templates get `recipient`, `event`, `site_url`,
     `LANGUAGE_CODE` and `TIME_ZONE` besides `context`. `sensitive`: the email holds a sign-in, confirmation, invitation or password-reset link
-    (see SENSITIVE_HEADER). Returns False when the recipient has no email address."""
+    (see SENSITIVE_HEADER). `attachments`: (filename, content, mimetype) files, e.g. a calendar
+    entry, or a callable taking (language, zone) that returns them, so their text is in the
+    recipient's language and zone. Returns False when the recipient has no email address."""
     recipient = to_user_or_person
     address = (getattr(recipient, "email", "") or "").strip()
     if not address:
@@ -416,4 +467,9 @@ def send_templated(
         headers=headers,
     )
     email.attach_alternative(html, "text/html")
+    if callable(attachments):
+        with translation.override(language), timezone.override(zone):
+            attachments = attachments(language, zone)
+    for filename, content, mimetype in attachments or []:
+        email.attach(filename, content, mimetype)
     return email.send() == 1

@@ -26,6 +26,9 @@ class OutboxMessage(models.Model):
     body = models.TextField()
     html_body = models.TextField(blank=True)
     headers = models.JSONField(default=dict)
+    # files sent with the message: [{"filename", "mimetype", "content" (base64)}], see
+    # core.mail.MAX_ATTACHMENT_BYTES
+    attachments = models.JSONField(default=list, blank=True)
     # holds a sign-in, confirmation, invitation or password-reset link: never shown, and the
     # body is replaced by a note once the message is sent
     sensitive = models.BooleanField(default=False)

@@ -214,36 +214,68 @@ def calendar_for(
 
     venues = VenueFinder(event)
     for meeting in published_meetings(participant, include_cancelled=include_cancelled):
-        partner = meeting.other(participant)
-        cancelled = meeting.status == Meeting.Status.CANCELLED
-        vevent = icalendar.Event()
-        vevent.add("uid", meeting_uid(meeting))
-        vevent.add("dtstamp", now)
-        vevent.add("last-modified", _utc(meeting.updated_at))
-        vevent.add("dtstart", _utc(meeting.slot.starts_at))
-        vevent.add("dtend", _utc(meeting.slot.ends_at))
-        vevent.add("sequence", meeting.sequence)
-        vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        vevent.add("summary", _("B2B meeting: %(partner)s") % {"partner": partner_text(partner)})
-        location = meeting_location(meeting, venues.for_slot(meeting.slot))
-        if location:
-            vevent.add("location", location)
-        video = meeting.video_url()
-        if video:
-            vevent.add("url", video)
-        description = [
-            _("Partner: %(name)s") % {"name": partner.person.name},
-            _("Organisation: %(name)s") % {"name": partner.person.organisation.name},
-        ]
-        if partner.person.job_title:
-            description.append(_("Position: %(title)s") % {"title": partner.person.job_title})
-        if meeting.table_id and not meeting.online:
-            description.append(_("Place: %(table)s") % {"table": meeting.table})
-        if video:
-            description.append(_("Video link: %(url)s") % {"url": video})
-        vevent.add("description", "\n".join(description))
-        vevent.add("categories", ["B2B"])
-        calendar.add_component(vevent)
+        calendar.add_component(meeting_vevent(meeting, participant, venues, now))
+    return calendar.to_ical()
+
+
+def meeting_vevent(meeting: Meeting, participant: Participant, venues: VenueFinder, now):
+    """One meeting as the participant's calendar entry. The UID never changes, so a
+    calendar updates the entry when the meeting moves (SEQUENCE grows) and removes it when
+    it is cancelled (STATUS:CANCELLED)."""
+    import icalendar
+
+    partner = meeting.other(participant)
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    vevent = icalendar.Event()
+    vevent.add("uid", meeting_uid(meeting))
+    vevent.add("dtstamp", now)
+    vevent.add("last-modified", _utc(meeting.updated_at))
+    vevent.add("dtstart", _utc(meeting.slot.starts_at))
+    vevent.add("dtend", _utc(meeting.slot.ends_at))
+    vevent.add("sequence", meeting.sequence)
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    vevent.add("summary", _("B2B meeting: %(partner)s") % {"partner": partner_text(partner)})
+    location = meeting_location(meeting, venues.for_slot(meeting.slot))
+    if location:
+        vevent.add("location", location)
+    video = meeting.video_url()
+    if video:
+        vevent.add("url", video)
+    description = [
+        _("Partner: %(name)s") % {"name": partner.person.name},
+        _("Organisation: %(name)s") % {"name": partner.person.organisation.name},
+    ]
+    if partner.person.job_title:
+        description.append(_("Position: %(title)s") % {"title": partner.person.job_title})
+    if meeting.table_id and not meeting.online:
+        description.append(_("Place: %(table)s") % {"table": meeting.table})
+    if video:
+        description.append(_("Video link: %(url)s") % {"url": video})
+    vevent.add("description", "\n".join(description))
+    vevent.add("categories", ["B2B"])
+    return vevent
+
+
+def meetings_calendar(
+    meetings: list[Meeting], participant: Participant, now: dt.datetime | None = None
+) -> bytes:
+    """The given meetings as an iCalendar file for an email to `participant`.
+
+    METHOD:PUBLISH, as the feed: the entries are the participant's own, not invitations to
+    answer. A cancelled meeting is sent the same way with STATUS:CANCELLED and a higher
+    SEQUENCE; calendar applications (Google, Outlook, Apple) then mark or remove the entry of
+    that UID, where METHOD:CANCEL would need an organiser and attendees they could check."""
+    import icalendar
+
+    now = _utc(now or timezone.now())
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    venues = VenueFinder(participant.event)
+    for meeting in meetings:
+        calendar.add_component(meeting_vevent(meeting, participant, venues, now))
     return calendar.to_ical()
 
 

@@ -14,6 +14,7 @@ from matchmaker.meetings.models import (
     Slot,
     Table,
 )
+from matchmaker.meetings.rule_checks import impossible_rule
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -81,6 +82,18 @@ class MeetingSettingsForm(forms.ModelForm):
         ]
         field_classes = {"video_base_url": HttpsURLField}
 
+    def clean(self):
+        cleaned = super().clean()
+        target, most = cleaned.get("min_meetings"), cleaned.get("max_meetings")
+        if target is not None and most is not None and target > most:
+            # a target above the maximum can never be met: refuse it now, not after a run
+            self.add_error(
+                "min_meetings",
+                _("The target cannot be above the maximum of %(max)d meetings per participant.")
+                % {"max": most},
+            )
+        return cleaned
+
 
 class SessionForm(forms.ModelForm):
     class Meta:
@@ -129,6 +142,7 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
+        self.event = event
         self.fields["category"].queryset = event.categories.all()
         self.fields["partner_category"].queryset = event.categories.all()
 
@@ -140,6 +154,16 @@ class RuleForm(forms.ModelForm):
             self.add_error("partner_category", _("Choose the category to meet."))
         if cleaned.get("kind") == MeetingRule.Kind.MAX_IN_ROW and cleaned.get("n") == 0:
             self.add_error("n", _("At most 0 in a row would forbid every meeting."))
+        if not self.errors:
+            problem = impossible_rule(
+                self.event,
+                cleaned["kind"],
+                cleaned["n"],
+                cleaned.get("category"),
+                cleaned.get("partner_category"),
+            )
+            if problem:
+                self.add_error("n", problem)
         return cleaned
 
 
@@ -154,9 +178,23 @@ class MoveForm(forms.Form):
         self.fields["table"].queryset = Table.objects.filter(event=event)
 
 
+# seconds the solver may take, offered in words an organiser picks from
+TIME_ALLOWED = [
+    (10, _("10 seconds")),
+    (30, _("30 seconds")),
+    (60, _("1 minute")),
+    (120, _("2 minutes")),
+    (300, _("5 minutes")),
+]
+
+
 class RunForm(forms.Form):
-    time_limit = forms.IntegerField(
-        label=_("Time limit (seconds)"), min_value=2, max_value=600, initial=20
+    time_limit = forms.TypedChoiceField(
+        label=_("Time allowed"),
+        choices=TIME_ALLOWED,
+        coerce=int,
+        initial=30,
+        help_text=_("The scheduler stops earlier when it has found the best possible schedule."),
     )
 
 

@@ -399,6 +399,10 @@ class SchedulerRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # What was published, frozen at publication: the run page shows this afterwards instead of
+    # recomputing the preview against meetings moved or cancelled since (scheduling.summarise).
+    published_summary = models.JSONField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -4,6 +4,10 @@ Views call these after a service call has succeeded. Each email goes to the part
 person in their own language (see core.mail.send_templated) through the outbox, which retries
 delivery by itself. A failure to build or queue an email is logged and never turns a done
 booking into an error page.
+
+Emails about a meeting carry it as an .ics file with the UID of the participant's calendar
+feed (agenda.meetings_calendar), so opening it updates the same entry. `reason`, where given,
+is the words of whoever cancelled, moved or declined, passed on to the other side.
 """
 
 from __future__ import annotations
@@ -16,9 +20,29 @@ from django_tasks import task
 
 from matchmaker.core.mail import send_templated
 from matchmaker.events.models import Event, Participant
-from matchmaker.meetings.models import Meeting, MeetingRequest
+from matchmaker.meetings.agenda import VenueFinder, meetings_calendar, venue_text
+from matchmaker.meetings.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingSettings,
+    SchedulerRun,
+    Slot,
+    Table,
+)
+from matchmaker.meetings.scheduling import Changes
+from matchmaker.meetings.setup import settings_for
 
 logger = logging.getLogger(__name__)
+
+MEETING_RELATED = (
+    "event__meeting_settings",
+    "slot__session",
+    "table",
+    "a__person__organisation",
+    "a__person__user",
+    "b__person__organisation",
+    "b__person__user",
+)
 
 
 def _url(name: str, event: Event) -> str:
@@ -30,10 +54,33 @@ def agenda_url(event: Event) -> str:
     return _url("meetings:partners", event) + "agenda/"
 
 
-def _send(name: str, to: Participant, event: Event, **context) -> bool:
+def _calendar(meetings: list[Meeting], to: Participant):
+    """The .ics attachment of `meetings` for `to`, built in their language when sent."""
+    if not meetings:
+        return None
+
+    def build(_language, _zone):
+        return [("meeting.ics", meetings_calendar(meetings, to), "text/calendar")]
+
+    return build
+
+
+def _venue(meeting: Meeting, venues: VenueFinder | None = None) -> str:
+    """Where an on-site meeting takes place, besides its table: the venue's name and address."""
+    if meeting.online:
+        return ""
+    venue = (venues or VenueFinder(meeting.event)).for_slot(meeting.slot)
+    return venue_text(venue) if venue is not None else ""
+
+
+def _send(name: str, to: Participant, event: Event, calendar=None, **context) -> bool:
     try:
         return send_templated(
-            f"meetings/email/{name}", {"me": to, **context}, to.person, event=event
+            f"meetings/email/{name}",
+            {"me": to, **context},
+            to.person,
+            event=event,
+            attachments=_calendar(calendar or [], to),
         )
     except Exception:
         logger.exception("Could not queue the %s email to participant %s", name, to.pk)
@@ -61,7 +108,9 @@ def request_accepted(request: MeetingRequest, meeting: Meeting | None = None) ->
         request=request,
         partner=request.receiver,
         meeting=meeting,
+        venue=_venue(meeting) if meeting is not None else "",
         link=_url("meetings:requests", request.event),
+        calendar=[meeting] if meeting is not None else None,
     )
 
 
@@ -73,7 +122,7 @@ def request_declined(request: MeetingRequest, reason: str = "") -> bool:
         request.event,
         request=request,
         partner=request.receiver,
-        reason=reason,
+        reason=reason.strip(),
         link=_url("meetings:partners", request.event),
     )
 
@@ -92,7 +141,8 @@ def request_withdrawn(request: MeetingRequest, reason: str = "") -> bool:
 
 
 def meeting_cancelled(meeting: Meeting, by: Participant | None = None, reason: str = "") -> int:
-    """To the other side when a participant cancels (`by`); to both when organisers do."""
+    """To the other side when a participant cancels (`by`); to both when organisers do. The
+    attached calendar entry is marked cancelled, so calendars drop it."""
     if by is not None and by.pk not in (meeting.a_id, meeting.b_id):
         raise ValueError("`by` must take part in the meeting.")
     recipients = [meeting.other(by)] if by is not None else [meeting.a, meeting.b]
@@ -104,20 +154,37 @@ def meeting_cancelled(meeting: Meeting, by: Participant | None = None, reason: s
             meeting.event,
             meeting=meeting,
             partner=meeting.other(participant),
+            venue=_venue(meeting),
             by=by,
-            reason=reason,
+            reason=reason.strip(),
             link=_url("meetings:requests", meeting.event),
+            calendar=[meeting],
         )
     return sent
 
 
-def meeting_moved(meeting: Meeting, old_starts_at, old_table: str) -> int:
+def _old_table(meeting: Meeting, old_table: Table | str | None) -> Table | None:
+    """The table a meeting was at. Given as a Table it is named in each recipient's language;
+    a name already rendered (in the organiser's language) is matched back to its table."""
+    if isinstance(old_table, Table) or not old_table:
+        return old_table or None
+    for table in Table.objects.filter(event_id=meeting.event_id):
+        if str(table) == old_table:
+            return table
+    return None
+
+
+def meeting_moved(
+    meeting: Meeting, old_starts_at, old_table: Table | str | None, reason: str = ""
+) -> int:
     """To both sides when organisers move a published meeting to another time or table.
 
     Unpublished meetings are not in anybody's agenda yet, so nobody is told about them.
     """
     if not meeting.is_published or meeting.status != Meeting.Status.SCHEDULED:
         return 0
+    old_table = _old_table(meeting, old_table)
+    venue = _venue(meeting)
     sent = 0
     for participant in (meeting.a, meeting.b):
         sent += _send(
@@ -126,57 +193,109 @@ def meeting_moved(meeting: Meeting, old_starts_at, old_table: str) -> int:
             meeting.event,
             meeting=meeting,
             partner=meeting.other(participant),
+            venue=venue,
             old_starts_at=old_starts_at,
             old_table=old_table,
+            reason=reason.strip(),
             link=agenda_url(meeting.event),
+            calendar=[meeting],
         )
     return sent
 
 
-def schedule_published(event: Event) -> None:
-    """After publishing: tell every participant with published meetings, in the background."""
+def schedule_published(run: SchedulerRun) -> None:
+    """After publishing: email the participants whose meetings changed, in the background."""
     try:
-        send_schedule_published.enqueue(event.pk)
+        send_schedule_published.enqueue(run.pk)
     except Exception:
-        logger.exception("Could not enqueue the schedule emails of event %s", event.pk)
+        logger.exception("Could not enqueue the schedule emails of run %s", run.pk)
 
 
 @task()
-def send_schedule_published(event_id: int) -> int:
-    event = Event.objects.get(pk=event_id)
-    return send_schedule(event)
+def send_schedule_published(run_id: int) -> int:
+    return send_schedule_changes(SchedulerRun.objects.select_related("event").get(pk=run_id))
 
 
-def send_schedule(event: Event) -> int:
-    """One email per participant with published meetings: how many, which, and the agenda link.
-    Returns the number of emails queued."""
-    meetings = (
-        Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED, is_published=True)
-        .select_related(
-            "event__meeting_settings",
-            "slot",
-            "table",
-            "a__person__organisation",
-            "a__person__user",
-            "b__person__organisation",
-            "b__person__user",
+def send_schedule_changes(run: SchedulerRun) -> int:
+    """One email per participant whose meetings the published run changed: the meetings
+    added, moved (from and to) and cancelled, with them as calendar entries. Returns the
+    number of emails queued."""
+    event = run.event
+    changes = Changes.from_dict((run.published_summary or {}).get("changes"))
+    ids = set(changes.added) | {row[0] for row in changes.moved} | set(changes.cancelled)
+    meetings = {
+        m.pk: m
+        for m in Meeting.objects.filter(event=event, pk__in=ids).select_related(*MEETING_RELATED)
+    }
+    old_slots = Slot.objects.in_bulk({row[1] for row in changes.moved})
+    old_tables = Table.objects.in_bulk({row[2] for row in changes.moved if row[2]})
+    venues = VenueFinder(event)
+    per_participant: dict[int, dict] = {}
+
+    def entry(participant: Participant) -> dict:
+        return per_participant.setdefault(
+            participant.pk,
+            {"me": participant, "added": [], "moved": [], "cancelled": [], "calendar": []},
         )
-        .order_by("slot__starts_at", "pk")
-    )
-    per_participant: dict[int, tuple[Participant, list]] = {}
-    for meeting in meetings:
+
+    def rows(kind: str, meeting: Meeting, **extra) -> None:
         for participant in (meeting.a, meeting.b):
-            entry = per_participant.setdefault(participant.pk, (participant, []))
-            entry[1].append((meeting, meeting.other(participant)))
+            item = entry(participant)
+            item[kind].append(
+                {
+                    "meeting": meeting,
+                    "partner": meeting.other(participant),
+                    "venue": _venue(meeting, venues),
+                    **extra,
+                }
+            )
+            item["calendar"].append(meeting)
+
+    ordered = sorted(meetings.values(), key=lambda m: (m.slot.starts_at, m.pk))
+    added, cancelled = set(changes.added), set(changes.cancelled)
+    moved = {row[0]: row for row in changes.moved}
+    for meeting in ordered:
+        held_now = meeting.status == Meeting.Status.SCHEDULED and meeting.is_published
+        if meeting.pk in added and held_now:
+            rows("added", meeting)
+        elif meeting.pk in moved and held_now:
+            _pk, slot_id, table_id = moved[meeting.pk]
+            old_slot = old_slots.get(slot_id)
+            rows(
+                "moved",
+                meeting,
+                old_starts_at=old_slot.starts_at if old_slot else None,
+                old_table=old_tables.get(table_id),
+            )
+        elif meeting.pk in cancelled:
+            rows("cancelled", meeting)
+    held = _published_counts(event)
     link = agenda_url(event)
+    online = settings_for(event).format == MeetingSettings.Format.ONLINE
     sent = 0
-    for participant, items in per_participant.values():
+    for pk, item in per_participant.items():
+        participant = item.pop("me")
+        count = held.get(pk, 0)
         sent += _send(
             "schedule_published",
             participant,
             event,
-            count=len(items),
-            meetings=items,
+            calendar=item.pop("calendar"),
+            count=count,
+            first=not item["moved"] and not item["cancelled"] and count == len(item["added"]),
+            online=online,
             link=link,
+            **item,
         )
     return sent
+
+
+def _published_counts(event: Event) -> dict[int, int]:
+    """Published, scheduled meetings per participant id."""
+    counts: dict[int, int] = {}
+    for a, b in Meeting.objects.filter(
+        event=event, status=Meeting.Status.SCHEDULED, is_published=True
+    ).values_list("a_id", "b_id"):
+        counts[a] = counts.get(a, 0) + 1
+        counts[b] = counts.get(b, 0) + 1
+    return counts

@@ -7,12 +7,14 @@ impossible), "r<pk>" an accepted request not yet held.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from matchmaker import solver
@@ -191,7 +193,7 @@ def execute_run(run: SchedulerRun) -> SchedulerRun:
         elif result.status == "unknown":
             run.status = SchedulerRun.Status.FAILED
             run.message = _(
-                "No schedule was found within the time limit. Allow more time or relax the rules."
+                "No schedule was found in the time allowed. Allow more time or relax the rules."
             )
     run.progress = 100
     run.finished_at = timezone.now()
@@ -250,7 +252,7 @@ def preview(run: SchedulerRun) -> Preview:
         f"m{m.pk}": m
         for m in Meeting.objects.filter(
             event=event, status=Meeting.Status.SCHEDULED
-        ).select_related("slot", "table")
+        ).select_related("slot__session", "table", "a__person", "b__person")
     }
     requests = {
         f"r{r.pk}": r
@@ -302,6 +304,197 @@ def preview(run: SchedulerRun) -> Preview:
     return out
 
 
+def quality(run: SchedulerRun) -> dict | None:
+    """How good a finished run's schedule is, in meetings: {"best": True} when no schedule
+    holds more, else {"best": False, "short": N} with N an upper bound on the meetings
+    missing (None when the solver proved no bound). None for a run without a schedule."""
+    result = run.result or {}
+    if result.get("status") not in ("optimal", "feasible"):
+        return None
+    if result.get("status") == "optimal":
+        return {"best": True, "short": 0}
+    bound = result.get("bound")
+    weight = (result.get("objective") or {}).get("weight")
+    if bound is None or weight is None:
+        return {"best": False, "short": None}
+    # The bound is in weight; every meeting weighs at least the lightest candidate, so the
+    # missing weight divided by that is the most meetings the schedule can be short of.
+    weights = [m.get("weight", 1) for m in (run.problem or {}).get("meetings", [])] or [1]
+    short = max(0, math.floor((bound - weight) / max(1, min(weights)) + 1e-9))
+    return {"best": short == 0, "short": short}
+
+
+def _slot_entry(slot: Slot | None) -> dict | None:
+    if slot is None:
+        return None
+    return {
+        "session": slot.session.name,
+        "starts_at": slot.starts_at.isoformat(),
+        "ends_at": slot.ends_at.isoformat(),
+    }
+
+
+def _table_entry(table: Table | None) -> dict | None:
+    # number and name, not str(table): the page shows it in the reader's language
+    return None if table is None else {"number": table.number, "name": table.name}
+
+
+def _pair(a: Participant, b: Participant) -> dict:
+    return {"a": a.person.name, "b": b.person.name}
+
+
+def summarise(view: Preview) -> dict:
+    """The run page's content as plain data: what `view` shows, computed once. A published
+    run keeps this (SchedulerRun.published_summary) so its page never changes afterwards."""
+    run = view.run
+    result = run.result or {}
+
+    def count_row(row):
+        participant, meetings, target = row
+        return {
+            "name": participant.person.name,
+            "organisation": (
+                participant.person.organisation.name if participant.person.organisation_id else ""
+            ),
+            "category": participant.category.name if participant.category_id else "",
+            "meetings": meetings,
+            "target": target,
+        }
+
+    return {
+        "status": result.get("status", ""),
+        "seconds": result.get("seconds"),
+        "quality": quality(run),
+        "time_limit": run.time_limit,
+        "total": view.total,
+        "kept": view.kept,
+        "fairness": list(view.fairness),
+        "new": [
+            {
+                **_pair(r["a"], r["b"]),
+                "slot": _slot_entry(r["slot"]),
+                "table": _table_entry(r["table"]),
+            }
+            for r in view.new
+        ],
+        "moved": [
+            {
+                **_pair(r["meeting"].a, r["meeting"].b),
+                "from_slot": _slot_entry(r["meeting"].slot),
+                "from_table": _table_entry(r["meeting"].table),
+                "slot": _slot_entry(r["slot"]),
+                "table": _table_entry(r["table"]),
+            }
+            for r in view.moved
+        ],
+        "dropped": [
+            {
+                **_pair(r["meeting"].a, r["meeting"].b),
+                "slot": _slot_entry(r["meeting"].slot),
+                "table": _table_entry(r["meeting"].table),
+            }
+            for r in view.dropped
+        ],
+        "unplaced": [{**_pair(r["a"], r["b"]), "reason": r["reason"]} for r in view.unplaced],
+        "counts": [count_row(row) for row in view.counts],
+        "under_booked": [count_row(row) for row in view.under_booked],
+    }
+
+
+def displayable(summary: dict, tables: dict[int, Table] | None = None) -> dict:
+    """A summary for a template: slot times as datetimes, tables as Table objects (their
+    names translated when shown)."""
+
+    def slot(entry):
+        if not entry:
+            return None
+        return {
+            "session": entry["session"],
+            "starts_at": parse_datetime(entry["starts_at"]),
+            "ends_at": parse_datetime(entry["ends_at"]),
+        }
+
+    def table(entry):
+        return None if not entry else Table(number=entry["number"], name=entry["name"])
+
+    out = dict(summary)
+    for key in ("new", "moved", "dropped"):
+        out[key] = [
+            {
+                **row,
+                "slot": slot(row.get("slot")),
+                "table": table(row.get("table")),
+                "from_slot": slot(row.get("from_slot")),
+                "from_table": table(row.get("from_table")),
+            }
+            for row in summary.get(key, [])
+        ]
+    return out
+
+
+@dataclass
+class Changes:
+    """What publishing changes in participants' agendas, by meeting id: meetings they see for
+    the first time, published meetings moved (with their old slot and table), published
+    meetings cancelled."""
+
+    added: list[int] = field(default_factory=list)
+    moved: list[tuple[int, int, int | None]] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "moved": [list(row) for row in self.moved],
+            "cancelled": self.cancelled,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Changes:
+        data = data or {}
+        return cls(
+            added=list(data.get("added", [])),
+            moved=[tuple(row) for row in data.get("moved", [])],
+            cancelled=list(data.get("cancelled", [])),
+        )
+
+
+def _agenda_changes(view: Preview) -> tuple[Changes, set[int]]:
+    """The changes publishing `view` makes to agendas, except the ids of meetings it creates
+    (not known yet), and who is concerned. A meeting nobody saw before (not published)
+    counts as added wherever it goes; a cancelled one nobody saw is nobody's news."""
+    changes = Changes()
+    people: set[int] = set()
+    for row in view.moved:
+        m = row["meeting"]
+        if m.is_published:
+            changes.moved.append((m.pk, m.slot_id, m.table_id))
+        else:
+            changes.added.append(m.pk)
+        people.update((m.a_id, m.b_id))
+    for row in view.dropped:
+        m = row["meeting"]
+        if m.is_published:
+            changes.cancelled.append(m.pk)
+            people.update((m.a_id, m.b_id))
+    moved_ids = {row["meeting"].pk for row in view.moved}
+    dropped_ids = {row["meeting"].pk for row in view.dropped}
+    for a, b, pk in Meeting.objects.filter(
+        event=view.run.event, status=Meeting.Status.SCHEDULED, is_published=False
+    ).values_list("a_id", "b_id", "pk"):
+        if pk not in moved_ids and pk not in dropped_ids:
+            changes.added.append(pk)
+            people.update((a, b))
+    for row in view.new:
+        people.update((row["a"].pk, row["b"].pk))
+    return changes, people
+
+
+def participants_to_notify(run: SchedulerRun) -> int:
+    """How many participants publishing this run would email: those whose meetings change."""
+    return len(_agenda_changes(preview(run))[1])
+
+
 class PublishError(Exception):
     pass
 
@@ -320,11 +513,16 @@ def publish(run: SchedulerRun) -> dict[str, int]:
     view = preview(run)
     # the state must still be the one the run saw; otherwise re-run
     problem_ids = {m["id"] for m in run.problem["meetings"]}
-    current_ids = {m.id for m in build_problem(run.event).meetings}
+    try:
+        current_ids = {m.id for m in build_problem(run.event).meetings}
+    except solver.SolverError as error:  # e.g. the sessions were deleted since
+        raise PublishError(str(error)) from error
     if problem_ids != current_ids:
         raise PublishError(
             _("Meetings or requests changed since this run; run the scheduler again.")
         )
+    summary = summarise(view)
+    changes, people = _agenda_changes(view)
     for row in view.dropped:
         m = row["meeting"]
         m.status = Meeting.Status.CANCELLED
@@ -369,8 +567,13 @@ def publish(run: SchedulerRun) -> dict[str, int]:
     SchedulerRun.objects.filter(event=run.event, status=SchedulerRun.Status.DONE).exclude(
         pk=run.pk
     ).update(status=SchedulerRun.Status.DISCARDED)
+    changes.added.extend(m.pk for m in new)
+    summary["changes"] = changes.to_dict()
+    summary["notified"] = len(people)
     run.status = SchedulerRun.Status.PUBLISHED
-    run.save(update_fields=["status"])
+    run.published_summary = summary
+    run.published_at = timezone.now()
+    run.save(update_fields=["status", "published_summary", "published_at"])
     return {
         "new": len(view.new),
         "moved": len(view.moved),

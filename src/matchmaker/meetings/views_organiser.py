@@ -359,7 +359,7 @@ def run_start(request: HttpRequest, event) -> HttpResponse:
     """Organisers: start a scheduler run in the background."""
     form = RunForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a time limit between 2 and 600 seconds."))
+        messages.error(request, _("Choose how much time the scheduler may take."))
         return redirect("meetings:manage", slug=event.slug)
     if event.scheduler_runs.filter(
         status__in=[SchedulerRun.Status.QUEUED, SchedulerRun.Status.RUNNING]
@@ -374,14 +374,24 @@ def _run(event, pk: int) -> SchedulerRun:
     return get_object_or_404(SchedulerRun, pk=pk, event=event)
 
 
+def _summary(run: SchedulerRun) -> dict | None:
+    """What the run page shows: frozen at publication once published, else computed now."""
+    if run.status == SchedulerRun.Status.PUBLISHED and run.published_summary:
+        return scheduling.displayable(run.published_summary)
+    if not run.result:
+        return None
+    return scheduling.displayable(scheduling.summarise(scheduling.preview(run)))
+
+
 @organiser_required
 @require_GET
 def run_detail(request: HttpRequest, event, pk: int) -> HttpResponse:
-    """Organisers: a run's progress, then its preview."""
+    """Organisers: a run's progress, then its preview (or, once published, what was published)."""
     run = _run(event, pk)
-    view = scheduling.preview(run) if run.result else None
     return render(
-        request, "meetings/manage/run.html", {"event": event, "run": run, "preview": view}
+        request,
+        "meetings/manage/run.html",
+        {"event": event, "run": run, "summary": _summary(run)},
     )
 
 
@@ -399,16 +409,32 @@ def run_progress(request: HttpRequest, event, pk: int) -> HttpResponse:
 
 
 @organiser_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_publish(request: HttpRequest, event, pk: int) -> HttpResponse:
-    """Organisers: publish a finished run and tell the participants."""
+    """Organisers: GET says how many participants publishing will email; POST publishes the
+    finished run and emails those whose meetings changed."""
     run = _run(event, pk)
+    if run.status != SchedulerRun.Status.DONE:
+        messages.error(
+            request, _("Only a finished run that has not been published can be published.")
+        )
+        return redirect("meetings:run", slug=event.slug, pk=run.pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "meetings/manage/run_publish.html",
+            {
+                "event": event,
+                "run": run,
+                "recipients": scheduling.participants_to_notify(run),
+            },
+        )
     try:
         counts = scheduling.publish(run)
     except scheduling.PublishError as error:
         messages.error(request, str(error))
         return redirect("meetings:run", slug=event.slug, pk=run.pk)
-    _notify_published(event, counts)
+    _notify_published(run)
     messages.success(
         request,
         _("Published: %(new)d new, %(moved)d moved, %(dropped)d cancelled, %(kept)d unchanged.")
@@ -417,8 +443,8 @@ def run_publish(request: HttpRequest, event, pk: int) -> HttpResponse:
     return redirect("meetings:manage", slug=event.slug)
 
 
-def _notify_published(event, counts) -> None:
-    notifications.schedule_published(event)
+def _notify_published(run: SchedulerRun) -> None:
+    notifications.schedule_published(run)
 
 
 @organiser_required

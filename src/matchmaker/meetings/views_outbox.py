@@ -50,6 +50,10 @@ def outbox(request: HttpRequest, event) -> HttpResponse:
         .values_list("status", "n")
     )
     page = Paginator(shown, 50).get_page(request.GET.get("page"))
+    for message in page:
+        # names as people read them, not as the mail headers encode them
+        message.readable_to = mail.readable_addresses(message.to)
+        message.readable_cc = mail.readable_addresses(message.cc)
     return render(
         request,
         "meetings/manage/outbox.html",
