@@ -360,3 +360,23 @@ def test_the_move_form_picks_a_free_table_when_none_is_chosen(client, b2b, day):
     assert response.status_code == 302
     picked.refresh_from_db()
     assert (picked.slot, picked.table) == (b2b.slots[2], b2b.tables[0])
+
+
+def test_online_events_have_one_column_and_no_table_to_choose(client, b2b):
+    meeting_settings = setup.settings_for(b2b.event)
+    meeting_settings.format = MeetingSettings.Format.ONLINE
+    meeting_settings.save()
+    picked = book(b2b.delegates[0], b2b.hosts[0], b2b.slots[0])
+    book(b2b.delegates[1], b2b.hosts[1], b2b.slots[0])
+    client.force_login(b2b.organiser)
+    html = client.get(grid_url(b2b, meeting=picked.pk)).content.decode()
+    assert html.count('<th scope="col">Online or no table</th>') == 1
+    assert html.count("Table 1") == 0
+    assert html.count('<button type="submit" class="grid-target"') == 4
+    assert 'aria-label="Move here: 14:20, online"' in html
+    form = client.get(move_url(b2b, picked)).context["form"]
+    assert list(form.fields) == ["slot"]
+    response = client.post(move_url(b2b, picked), {"slot": b2b.slots[3].pk})
+    assert response.status_code == 302
+    picked.refresh_from_db()
+    assert (picked.slot, picked.table) == (b2b.slots[3], None)

@@ -15,6 +15,7 @@ from matchmaker.meetings.models import (
     Table,
 )
 from matchmaker.meetings.organiser import slot_conflict
+from matchmaker.meetings.setup import settings_for
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -164,8 +165,8 @@ class MoveForm(forms.Form):
             (s.pk, label(s)) for s in event_slots if s.pk in offered
         ]
         tables = {t.table_id for t in self.moves if t.table_id}
-        if not tables and not Table.objects.filter(event=meeting.event_id).exists():
-            del self.fields["table"]  # online: a video room, no table
+        if settings_for(meeting.event).format == MeetingSettings.Format.ONLINE:
+            del self.fields["table"]  # a video room, no table
         else:
             self.fields["table"].queryset = Table.objects.filter(event=meeting.event_id)
             self.fields["table"].widget.choices = [("", self.fields["table"].empty_label)] + [
