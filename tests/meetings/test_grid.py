@@ -32,6 +32,7 @@ def day(b2b):
 
 
 def test_the_fixture_has_five_slots_and_three_tables(b2b):
+    # stored in UTC: the session starts at 14:00 in Paris
     assert [f"{s.starts_at:%H:%M}" for s in b2b.slots] == [
         "13:00",
         "13:20",
