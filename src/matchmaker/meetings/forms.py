@@ -8,13 +8,16 @@ from matchmaker.events.models import Event
 from matchmaker.meetings.models import (
     REASON_MAX_LENGTH,
     B2BSession,
+    Meeting,
     MeetingRule,
     MeetingSettings,
     RecommendationChoice,
     Slot,
     Table,
 )
+from matchmaker.meetings.organiser import slot_conflict
 from matchmaker.meetings.rule_checks import impossible_rule
+from matchmaker.meetings.setup import settings_for
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -168,14 +171,82 @@ class RuleForm(forms.ModelForm):
 
 
 class MoveForm(forms.Form):
+    """Where to move a meeting. Only the slots and tables it may go to are offered; a slot
+    typed in anyway (or taken meanwhile) is refused with who is busy in it."""
+
     slot = SlotChoiceField(queryset=Slot.objects.none(), label=_("Slot"))
-    table = forms.ModelChoiceField(queryset=Table.objects.none(), required=False, label=_("Table"))
+    table = forms.ModelChoiceField(
+        queryset=Table.objects.none(),
+        required=False,
+        label=_("Table"),
+        empty_label=_("Any free table"),
+    )
+
+    def __init__(self, *args, meeting: Meeting, targets: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.moves = [t for t in targets if t.swap_with is None]
+        event_slots = Slot.objects.filter(event=meeting.event_id).select_related("session")
+        self.fields["slot"].queryset = event_slots
+        self.fields["slot"].zone = meeting.event.tz
+        offered = {t.slot_id for t in self.moves}
+        label = self.fields["slot"].label_from_instance
+        self.fields["slot"].widget.choices = [
+            (s.pk, label(s)) for s in event_slots if s.pk in offered
+        ]
+        tables = {t.table_id for t in self.moves if t.table_id}
+        if settings_for(meeting.event).format == MeetingSettings.Format.ONLINE:
+            del self.fields["table"]  # a video room, no table
+        else:
+            self.fields["table"].queryset = Table.objects.filter(event=meeting.event_id)
+            self.fields["table"].widget.choices = [("", self.fields["table"].empty_label)] + [
+                (t.pk, str(t)) for t in Table.objects.filter(event=meeting.event_id, pk__in=tables)
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        slot, table = cleaned.get("slot"), cleaned.get("table")
+        if slot is None:
+            return cleaned
+        conflict = slot_conflict(self.meeting, slot, table)
+        if conflict:
+            raise forms.ValidationError(conflict)
+        if table is None and "table" in self.fields:
+            free = [t.table_id for t in self.moves if t.slot_id == slot.pk and t.table_id]
+            if not free:
+                raise forms.ValidationError(_("No table is free in this slot."))
+            cleaned["table"] = Table.objects.get(pk=free[0])
+        return cleaned
+
+
+class GridMoveForm(forms.Form):
+    """A click on a lit cell of the schedule grid: move `meeting` there, or swap it with
+    the meeting in that cell."""
+
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none())
+    slot = forms.ModelChoiceField(queryset=Slot.objects.none())
+    table = forms.ModelChoiceField(queryset=Table.objects.none(), required=False)
+    swap = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False)
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = Slot.objects.filter(event=event).select_related("session")
-        self.fields["slot"].zone = event.tz
+        held = Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED)
+        self.fields["meeting"].queryset = held.select_related("slot", "table")
+        self.fields["swap"].queryset = held.select_related("slot", "table")
+        self.fields["slot"].queryset = Slot.objects.filter(event=event)
         self.fields["table"].queryset = Table.objects.filter(event=event)
+
+
+class GridPickForm(forms.Form):
+    """The meeting picked on the schedule grid, if any."""
+
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            event=event, status=Meeting.Status.SCHEDULED
+        ).select_related("a__person", "b__person", "slot", "table")
 
 
 # seconds the solver may take, offered in words an organiser picks from

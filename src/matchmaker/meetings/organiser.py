@@ -6,29 +6,39 @@ a change that would break a hard constraint is rolled back with the validator's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from matchmaker import solver
 from matchmaker.events.models import Event, Participant
 from matchmaker.meetings.booking import BookingError, book
 from matchmaker.meetings.models import (
+    B2BSession,
     CheckIn,
     Meeting,
     MeetingRequest,
+    MeetingSettings,
     Slot,
     SlotBooking,
     Table,
     Unavailability,
 )
-from matchmaker.meetings.scheduling import check_schedule_after_change
-from matchmaker.meetings.setup import allowed_pairs
+from matchmaker.meetings.scheduling import build_problem, check_schedule_after_change
+from matchmaker.meetings.setup import allowed_pairs, settings_for
 
 
-def _validated(event: Event) -> None:
-    problems = check_schedule_after_change(event)
-    if problems:
-        raise BookingError(problems[0])
+def _validated(event: Event, before: set[str]) -> None:
+    """Refuse a change that breaks a rule the schedule kept before it.
+
+    A rule already broken before the change (say a participant still short of a category
+    target) does not block moves that leave it as it was; otherwise no meeting could be moved
+    until the whole schedule were fixed."""
+    for problem in check_schedule_after_change(event):
+        if problem not in before:
+            raise BookingError(problem)
 
 
 def move_meeting(meeting: Meeting, slot: Slot, table: Table | None) -> Meeting:
@@ -41,11 +51,12 @@ def move_meeting(meeting: Meeting, slot: Slot, table: Table | None) -> Meeting:
         raise BookingError(_("Only a scheduled meeting can be moved."))
     try:
         with transaction.atomic():
+            before = set(check_schedule_after_change(meeting.event))
             meeting.slot, meeting.table = slot, table
             meeting.sequence += 1
             meeting.save(update_fields=["slot", "table", "sequence", "updated_at"])
             meeting.write_bookings(replace=True)
-            _validated(meeting.event)
+            _validated(meeting.event, before)
     except BookingError:
         raise
     except Exception as error:  # IntegrityError from the uniqueness rules: someone is busy
@@ -63,10 +74,13 @@ def swap_meetings(first: Meeting, second: Meeting) -> None:
     """Exchange the slots and tables of two meetings of the same event."""
     if first.event_id != second.event_id or first.pk == second.pk:
         raise BookingError(_("Choose two different meetings of the same event."))
+    if first.status != Meeting.Status.SCHEDULED or second.status != Meeting.Status.SCHEDULED:
+        raise BookingError(_("Only scheduled meetings can be swapped."))
     from django.db import IntegrityError
 
     try:
         with transaction.atomic():
+            before = set(check_schedule_after_change(first.event))
             a_slot, a_table = first.slot, first.table
             b_slot, b_table = second.slot, second.table
             first.bookings.all().delete()
@@ -77,7 +91,7 @@ def swap_meetings(first: Meeting, second: Meeting) -> None:
                 meeting.sequence += 1
                 meeting.save(update_fields=["slot", "table", "sequence", "updated_at"])
                 meeting.write_bookings(replace=True)
-            _validated(first.event)
+            _validated(first.event, before)
     except IntegrityError:
         raise BookingError(_("The swap would put someone in two meetings at once.")) from None
 
@@ -164,3 +178,185 @@ def rematch(meeting: Meeting, absent: Participant, replacement: Participant) -> 
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     meeting.bookings.all().delete()
     return book(stranded, replacement, meeting.slot, origin=Meeting.Origin.MANUAL, table=table)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A cell a meeting may go to: empty (a move) or holding `swap_with` (a swap)."""
+
+    slot_id: int
+    table_id: int | None
+    swap_with: int | None = None
+
+
+def _placed(meetings: dict[int, tuple[int, int | None]]) -> solver.Schedule:
+    return solver.Schedule(
+        [
+            solver.PlacedMeeting(f"m{pk}", str(slot), str(table) if table else None)
+            for pk, (slot, table) in meetings.items()
+        ]
+    )
+
+
+def move_targets(meeting: Meeting) -> list[Target]:
+    """Every cell `meeting` may move or swap to, in slot then table order.
+
+    A cell qualifies when both people are free and not unavailable in its slot, the table is
+    free (or its meeting can take this one's place) and the solver's validator finds no rule
+    broken that the current schedule keeps: the same test move_meeting and swap_meetings
+    apply, run here on the schedule in memory."""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        return []
+    event = meeting.event
+    try:
+        problem = build_problem(event)
+    except solver.SolverError:
+        return []
+    held = {m.pk: m for m in Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED)}
+    placed = {pk: (m.slot_id, m.table_id) for pk, m in held.items()}
+    before = {v.message for v in solver.validate(problem, _placed(placed))}
+
+    def keeps_rules(changes: dict[int, tuple[int, int | None]]) -> bool:
+        after = solver.validate(problem, _placed({**placed, **changes}))
+        return all(v.message in before for v in after)
+
+    occupant = {(m.slot_id, pid): m.pk for m in held.values() for pid in (m.a_id, m.b_id)}
+    away: dict[int, set[int]] = {}
+    for participant_id, slot_id in Unavailability.objects.filter(
+        participant__event=event
+    ).values_list("participant_id", "slot_id"):
+        away.setdefault(slot_id, set()).add(participant_id)
+    pair = {meeting.a_id, meeting.b_id}
+
+    def free(who: set[int], slot_id: int, leaving: set[int]) -> bool:
+        """Whether everyone in `who` is free in the slot once the `leaving` meetings go."""
+        return not any(
+            pid in away.get(slot_id, ()) or occupant.get((slot_id, pid), 0) not in {0, *leaving}
+            for pid in who
+        )
+
+    online = settings_for(event).format == MeetingSettings.Format.ONLINE
+    tables: list[Table | None] = (
+        [None] if online else list(Table.objects.filter(event=event).order_by("number"))
+    )
+    at = {(m.slot_id, m.table_id): m for m in held.values() if m.table_id}
+    hosts = {problem.host_table.get(str(pid)) for pid in pair}
+    targets: list[Target] = []
+    for slot in Slot.objects.filter(event=event).order_by("starts_at", "pk"):
+        pair_free = free(pair, slot.pk, {meeting.pk})
+        # Empty tables of one slot differ, for the validator, only in whose table they are:
+        # one check per kind of table stands for all of them.
+        verdicts: dict[tuple[int | None, bool], bool] = {}
+        for table in tables:
+            table_id = table.pk if table else None
+            if (slot.pk, table_id) == (meeting.slot_id, meeting.table_id):
+                continue
+            other = at.get((slot.pk, table_id))
+            if other is None:
+                if not pair_free:
+                    continue
+                kind = (table.host_id if table else None, str(table_id) in hosts)
+                if kind not in verdicts:
+                    verdicts[kind] = keeps_rules({meeting.pk: (slot.pk, table_id)})
+                if verdicts[kind]:
+                    targets.append(Target(slot.pk, table_id))
+            elif (
+                free(pair, slot.pk, {meeting.pk, other.pk})
+                and free({other.a_id, other.b_id}, meeting.slot_id, {meeting.pk, other.pk})
+                and keeps_rules(
+                    {
+                        meeting.pk: (slot.pk, table_id),
+                        other.pk: (meeting.slot_id, meeting.table_id),
+                    }
+                )
+            ):
+                targets.append(Target(slot.pk, table_id, swap_with=other.pk))
+    return targets
+
+
+def slot_conflict(meeting: Meeting, slot: Slot, table: Table | None) -> str | None:
+    """Why `meeting` cannot go to `slot` at `table`, naming each busy person once."""
+    reasons = []
+    for participant in (meeting.a, meeting.b):
+        booked = (
+            SlotBooking.objects.filter(slot=slot, participant=participant)
+            .exclude(meeting=meeting)
+            .exists()
+        )
+        if booked:
+            reasons.append(_("%(name)s (another meeting)") % {"name": participant.person.name})
+        elif Unavailability.objects.filter(slot=slot, participant=participant).exists():
+            reasons.append(_("%(name)s (not available)") % {"name": participant.person.name})
+    if reasons:
+        return _("Not free in this slot: %(people)s.") % {"people": ", ".join(reasons)}
+    if (
+        table is not None
+        and Meeting.objects.filter(slot=slot, table=table, status=Meeting.Status.SCHEDULED)
+        .exclude(pk=meeting.pk)
+        .exists()
+    ):
+        return _("%(table)s is taken in this slot.") % {"table": table}
+    return None
+
+
+@dataclass
+class GridCell:
+    slot: Slot
+    table: Table | None
+    meetings: list[Meeting]
+    target: Target | None = None
+
+
+@dataclass
+class GridSession:
+    session: B2BSession
+    rows: list[tuple[Slot, list[GridCell]]]
+
+
+@dataclass
+class ScheduleGrid:
+    """The held meetings as sessions of slots (rows) by tables (columns).
+
+    A column without a table holds the online meetings (and any left without a table); with
+    a picked meeting, each cell it may go to carries its Target."""
+
+    columns: list[Table | None]
+    sessions: list[GridSession]
+    picked: Meeting | None
+    targets: list[Target]
+
+
+def schedule_grid(event: Event, picked: Meeting | None = None) -> ScheduleGrid:
+    online = settings_for(event).format == MeetingSettings.Format.ONLINE
+    meetings = list(
+        Meeting.objects.filter(event=event, status=Meeting.Status.SCHEDULED).select_related(
+            "a__person__organisation", "b__person__organisation", "table"
+        )
+    )
+    columns: list[Table | None] = (
+        [] if online else list(Table.objects.filter(event=event).order_by("number"))
+    )
+    if online or any(m.table_id is None for m in meetings):
+        columns.append(None)
+    in_cell: dict[tuple[int, int | None], list[Meeting]] = {}
+    for m in meetings:
+        in_cell.setdefault((m.slot_id, m.table_id), []).append(m)
+    targets = move_targets(picked) if picked is not None else []
+    target_at = {(t.slot_id, t.table_id): t for t in targets}
+    sessions: dict[int, GridSession] = {}
+    for slot in (
+        Slot.objects.filter(event=event)
+        .select_related("session")
+        .order_by("session__date", "session__start_time", "starts_at")
+    ):
+        row = [
+            GridCell(
+                slot,
+                table,
+                in_cell.get((slot.pk, table.pk if table else None), []),
+                target_at.get((slot.pk, table.pk if table else None)),
+            )
+            for table in columns
+        ]
+        sessions.setdefault(slot.session_id, GridSession(slot.session, [])).rows.append((slot, row))
+    return ScheduleGrid(columns, list(sessions.values()), picked, targets)

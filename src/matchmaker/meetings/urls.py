@@ -33,6 +33,8 @@ urlpatterns = [
         name="organiser_cancel",
     ),
     path("manage/swap/", views_organiser.swap, name="swap"),
+    path("manage/grid/", views_organiser.grid, name="grid"),
+    path("manage/grid/move/", views_organiser.grid_move, name="grid_move"),
     path("manage/runs/", views_organiser.run_start, name="run_start"),
     path("manage/runs/<int:pk>/", views_organiser.run_detail, name="run"),
     path("manage/runs/<int:pk>/progress/", views_organiser.run_progress, name="run_progress"),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,6 +15,8 @@ from matchmaker.events.models import Participant
 from matchmaker.events.permissions import organiser_required
 from matchmaker.meetings import booking, notifications, organiser, scheduling, setup
 from matchmaker.meetings.forms import (
+    GridMoveForm,
+    GridPickForm,
     MeetingSettingsForm,
     MoveForm,
     ReasonForm,
@@ -271,17 +274,22 @@ def meeting_list(request: HttpRequest, event) -> HttpResponse:
 def move(request: HttpRequest, event, pk: int) -> HttpResponse:
     """Organisers: move a meeting; the validator checks the result."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("a__person", "b__person", "slot"), pk=pk, event=event
+        Meeting.objects.select_related("a__person", "b__person", "slot", "table"),
+        pk=pk,
+        event=event,
     )
     form = MoveForm(
         request.POST or None,
-        event=event,
+        meeting=meeting,
+        targets=organiser.move_targets(meeting),
         initial={"slot": meeting.slot_id, "table": meeting.table_id},
     )
     if request.method == "POST" and form.is_valid():
         old_start, old_table = meeting.slot.starts_at, str(meeting.table or "")
         try:
-            organiser.move_meeting(meeting, form.cleaned_data["slot"], form.cleaned_data["table"])
+            organiser.move_meeting(
+                meeting, form.cleaned_data["slot"], form.cleaned_data.get("table")
+            )
         except booking.BookingError as error:
             form.add_error(None, str(error))
         else:
@@ -298,6 +306,52 @@ def move(request: HttpRequest, event, pk: int) -> HttpResponse:
             "tz_name": event.time_zone,
         },
     )
+
+
+@organiser_required
+@require_GET
+def grid(request: HttpRequest, event) -> HttpResponse:
+    """Organisers: the schedule as a grid; with a picked meeting, the cells it may go to."""
+    pick = GridPickForm(request.GET, event=event)
+    picked = pick.cleaned_data["meeting"] if pick.is_valid() else None
+    if not pick.is_valid():
+        messages.error(request, _("This meeting is not scheduled in this event any more."))
+    fragment = request.headers.get("HX-Target") == "schedule-grid"
+    return render(
+        request,
+        "meetings/manage/grid_fragment.html" if fragment else "meetings/manage/grid.html",
+        {
+            "event": event,
+            "grid": organiser.schedule_grid(event, picked),
+            "fragment": fragment,
+            "focus": request.GET.get("focus", ""),
+        },
+    )
+
+
+@organiser_required
+@require_POST
+def grid_move(request: HttpRequest, event) -> HttpResponse:
+    """Organisers: move the picked meeting to a lit cell of the grid, or swap it there."""
+    form = GridMoveForm(request.POST, event=event)
+    if not form.is_valid():
+        messages.error(request, _("This meeting or place is not part of the schedule any more."))
+        return redirect("meetings:grid", slug=event.slug)
+    meeting, other = form.cleaned_data["meeting"], form.cleaned_data["swap"]
+    moved = [meeting] if other is None else [meeting, other]
+    before = [(m.slot.starts_at, str(m.table or "")) for m in moved]
+    try:
+        if other is None:
+            organiser.move_meeting(meeting, form.cleaned_data["slot"], form.cleaned_data["table"])
+        else:
+            organiser.swap_meetings(meeting, other)
+    except booking.BookingError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('meetings:grid', args=[event.slug])}?meeting={meeting.pk}")
+    for m, (old_start, old_table) in zip(moved, before, strict=True):
+        notifications.meeting_moved(m, old_start, old_table)
+    messages.success(request, _("Meeting moved.") if other is None else _("Meetings swapped."))
+    return redirect(f"{reverse('meetings:grid', args=[event.slug])}?focus={meeting.pk}")
 
 
 @organiser_required
