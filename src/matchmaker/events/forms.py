@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaker.core.forms import HttpsURLField
+from matchmaker.core.forms import HttpsURLField, bounded_formfield, check_event_dates
 from matchmaker.core.timezones import timezone_choices
 from matchmaker.directory.taxonomy import translated_languages
 from matchmaker.events.models import (
@@ -62,6 +62,9 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        check_event_dates(
+            self, "start_date", "end_date", "registration_opens", "registration_closes"
+        )
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The last day cannot be before the first day."))
@@ -102,6 +105,7 @@ class QuestionForm(forms.ModelForm):
         model = RegistrationQuestion
         fields = ["label", "help_text", "kind", "required", "categories", "position"]
         widgets = {"categories": forms.CheckboxSelectMultiple}
+        formfield_callback = bounded_formfield
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +142,7 @@ class ProgrammeItemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        check_event_dates(self, "starts_at", "ends_at")
         start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
         if start and end and end <= start:
             self.add_error("ends_at", _("The item must end after it starts."))

@@ -4,9 +4,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaker.core.forms import HttpsURLField
+from matchmaker.core.forms import HttpsURLField, bounded_formfield
 from matchmaker.events.models import Event
-from matchmaker.meetings.models import B2BSession, MeetingRule, MeetingSettings, Slot, Table
+from matchmaker.meetings.models import (
+    MAX_TABLES,
+    B2BSession,
+    MeetingRule,
+    MeetingSettings,
+    Slot,
+    Table,
+)
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -69,12 +76,23 @@ class MeetingSettingsForm(forms.ModelForm):
             "requests_open",
         ]
         field_classes = {"video_base_url": HttpsURLField}
+        formfield_callback = bounded_formfield
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_meetings"), cleaned.get("max_meetings")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "min_meetings", _("The target cannot be above the maximum number of meetings.")
+            )
+        return cleaned
 
 
 class SessionForm(forms.ModelForm):
     class Meta:
         model = B2BSession
         fields = ["name", "date", "start_time", "end_time", "slot_minutes", "pauses"]
+        formfield_callback = bounded_formfield
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "start_time": forms.TimeInput(attrs={"type": "time"}),
@@ -93,7 +111,7 @@ class SessionForm(forms.ModelForm):
 
 
 class TableCountForm(forms.Form):
-    count = forms.IntegerField(label=_("Number of tables"), min_value=0, max_value=1000)
+    count = forms.IntegerField(label=_("Number of tables"), min_value=0, max_value=MAX_TABLES)
 
 
 class TableHostForm(forms.ModelForm):
@@ -115,6 +133,7 @@ class RuleForm(forms.ModelForm):
     class Meta:
         model = MeetingRule
         fields = ["kind", "n", "category", "partner_category"]
+        formfield_callback = bounded_formfield
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
