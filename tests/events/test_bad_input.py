@@ -40,9 +40,7 @@ def event_data(**changes):
         ("end_date", "9999-12-31"),
     ],
 )
-def test_event_dates_at_the_ends_of_the_calendar_are_form_errors(
-    roles, as_organiser, field, value
-):
+def test_event_dates_at_the_ends_of_the_calendar_are_form_errors(roles, as_organiser, field, value):
     response = as_organiser.post(
         reverse("events:edit", kwargs={"slug": roles.event.slug}), event_data(**{field: value})
     )
@@ -101,3 +99,14 @@ def test_category_filter_on_the_participant_list_ignores_bad_values(roles, as_or
 )
 def test_an_id_too_large_for_the_database_in_the_path_is_404(roles, as_organiser, path):
     assert as_organiser.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [HUGE, "x", "-1"])
+def test_question_for_a_malformed_category_id_is_a_form_error(roles, as_organiser, value):
+    response = as_organiser.post(
+        reverse("events:question_new", kwargs={"slug": roles.event.slug}),
+        {"label": "Why?", "kind": "text", "position": 1, "categories": [value]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"categories": [f"“{value}” is not a valid value."]}

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from matchmaker.core.ids import parse_id
+
 
 class HttpsURLField(forms.URLField):
     """A URL field that adds https:// when the scheme is left out."""
@@ -52,3 +54,18 @@ def search_text(value: str, max_length: int = 200) -> str:
     """A search box's text, safe for any database: trimmed, without NUL characters (which
     PostgreSQL refuses), and of a sensible length."""
     return value.replace("\x00", "").strip()[:max_length]
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of objects by id where a value that cannot be an id is a field error
+    (the database would otherwise overflow on `pk__in` with a huge number)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

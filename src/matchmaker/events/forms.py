@@ -3,7 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaker.core.forms import HttpsURLField, bounded_formfield, check_event_dates
+from matchmaker.core.forms import (
+    HttpsURLField,
+    IdsChoiceField,
+    bounded_formfield,
+    check_event_dates,
+)
 from matchmaker.core.timezones import timezone_choices
 from matchmaker.directory.taxonomy import translated_languages
 from matchmaker.events.models import (
@@ -105,6 +110,7 @@ class QuestionForm(forms.ModelForm):
         model = RegistrationQuestion
         fields = ["label", "help_text", "kind", "required", "categories", "position"]
         widgets = {"categories": forms.CheckboxSelectMultiple}
+        field_classes = {"categories": IdsChoiceField}
         formfield_callback = bounded_formfield
 
     def __init__(self, *args, event: Event, **kwargs):
