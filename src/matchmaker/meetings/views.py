@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaker.core.forms import search_text
-from matchmaker.core.ids import ids_from, parse_id
+from matchmaker.core.ids import parse_id
 from matchmaker.events.models import Participant
 from matchmaker.meetings import booking, notifications
 from matchmaker.meetings.forms import AcceptForm, RequestForm
@@ -258,8 +258,10 @@ def availability(request: HttpRequest, event, me: Participant) -> HttpResponse:
         Unavailability.objects.filter(participant=me).values_list("slot_id", flat=True)
     )
     if request.method == "POST":
-        chosen = ids_from(request.POST.getlist("unavailable"))
+        chosen = {parse_id(value) for value in request.POST.getlist("unavailable")}
         try:
+            if None in chosen:
+                raise booking.BookingError(_("Some of these slots are not part of the event."))
             booking.set_unavailable(me, chosen)
         except booking.BookingError as error:
             messages.error(request, str(error))
