@@ -227,3 +227,10 @@ def test_saved_slot_length_limit_holds_in_the_service(b2b):
     )
     with pytest.raises(setup.SetupError, match="A slot lasts at most 240 minutes."):
         setup.save_session(session)
+
+
+@pytest.mark.parametrize("token", ["x%00y", "a%20b", "é"])
+def test_calendar_feed_with_a_malformed_token_is_404(b2b, token):
+    client = Client(raise_request_exception=False)
+    response = client.get(f"/events/{b2b.event.slug}/b2b/calendar/{token}.ics")
+    assert response.status_code == 404
