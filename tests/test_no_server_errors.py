@@ -264,6 +264,8 @@ class Target:
     get_fields: dict[str, set[str]] = field(default_factory=dict)
     post_fields: dict[str, set[str]] = field(default_factory=dict)
     roles: list[str] = field(default_factory=list)  # roles the view does not turn away
+    # keys the view reads itself, not through a form: each also gets hostile values alone
+    direct: dict[str, set[str]] = field(default_factory=lambda: {"GET": set(), "POST": set()})
 
 
 def survey(sweep: Sweep, world: World, specs) -> dict[str, Target]:
@@ -287,6 +289,7 @@ def survey(sweep: Sweep, world: World, specs) -> dict[str, Target]:
                     bucket.setdefault(field_name, set()).update(values)
     for name, spec in specs.items():
         read = parameters_read(spec.view)
+        targets[name].direct = read
         for key in read["GET"] | {"page"}:
             targets[name].get_fields.setdefault(key, set())
         for key in read["POST"]:
@@ -325,6 +328,9 @@ def fuzz(sweep: Sweep, target: Target) -> None:
         }
         fixed.append(Request(first, "POST", target.paths[0], offered))
     for value in FIXED_HOSTILE_VALUES:
+        for method in ("GET", "POST"):
+            for key in sorted(target.direct[method]):
+                fixed.append(Request(first, method, target.paths[0], {key: [value]}))
         if target.post_fields:
             data = dict.fromkeys(target.post_fields, [value])
             fixed.append(Request(first, "POST", target.paths[0], data))
