@@ -288,7 +288,8 @@ def test_outbox_retry_only_this_events_failed_messages(roles, client_for):
     url = reverse("meetings:outbox", kwargs={"slug": roles.event.slug})
     foreign = _failed(roles.other_event)
     assert client.post(url, {"retry": foreign.pk}).status_code == 404
-    assert client.post(url, {"retry": "junk"}).status_code == 404
+    # a malformed id is a bad request, not a missing message
+    assert client.post(url, {"retry": "junk"}).status_code == 400
     sent = _failed(roles.event)
     OutboxMessage.objects.filter(pk=sent.pk).update(status="sent")
     response = client.post(url, {"retry": sent.pk}, follow=True)

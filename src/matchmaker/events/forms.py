@@ -6,7 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaker.core.forms import HttpsURLField
+from matchmaker.core.forms import (
+    HttpsURLField,
+    IdsChoiceField,
+    bounded_formfield,
+    check_event_dates,
+)
 from matchmaker.core.timefmt import DATETIME_INPUT_FORMAT, in_zone
 from matchmaker.core.timezones import is_valid_timezone, timezone_choices
 from matchmaker.directory.taxonomy import translated_languages
@@ -77,6 +82,9 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        check_event_dates(
+            self, "start_date", "end_date", "registration_opens", "registration_closes"
+        )
         if is_valid_timezone(cleaned.get("time_zone") or ""):
             zone = zoneinfo.ZoneInfo(cleaned["time_zone"])
             for name in self.ZONED_FIELDS:
@@ -123,6 +131,8 @@ class QuestionForm(forms.ModelForm):
         model = RegistrationQuestion
         fields = ["label", "help_text", "kind", "required", "categories", "position"]
         widgets = {"categories": forms.CheckboxSelectMultiple}
+        field_classes = {"categories": IdsChoiceField}
+        formfield_callback = bounded_formfield
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,6 +169,7 @@ class ProgrammeItemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        check_event_dates(self, "starts_at", "ends_at")
         start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
         if start and end and end <= start:
             self.add_error("ends_at", _("The item must end after it starts."))

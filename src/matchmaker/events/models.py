@@ -3,6 +3,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -148,7 +149,9 @@ class RegistrationQuestion(models.Model):
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
     required = models.BooleanField(_("required"), default=False)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, validators=[MaxValueValidator(1000)]
+    )
 
     class Meta:
         ordering = ["position", "pk"]

@@ -3,9 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matchmaker.core.forms import HttpsURLField
+from matchmaker.core.forms import HttpsURLField, bounded_formfield
 from matchmaker.events.models import Event
 from matchmaker.meetings.models import (
+    MAX_TABLES,
     REASON_MAX_LENGTH,
     B2BSession,
     Meeting,
@@ -84,6 +85,7 @@ class MeetingSettingsForm(forms.ModelForm):
             "requests_open",
         ]
         field_classes = {"video_base_url": HttpsURLField}
+        formfield_callback = bounded_formfield
 
     def clean(self):
         cleaned = super().clean()
@@ -102,6 +104,7 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = B2BSession
         fields = ["name", "date", "start_time", "end_time", "slot_minutes", "pauses"]
+        formfield_callback = bounded_formfield
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "start_time": forms.TimeInput(attrs={"type": "time"}),
@@ -120,7 +123,7 @@ class SessionForm(forms.ModelForm):
 
 
 class TableCountForm(forms.Form):
-    count = forms.IntegerField(label=_("Number of tables"), min_value=0, max_value=1000)
+    count = forms.IntegerField(label=_("Number of tables"), min_value=0, max_value=MAX_TABLES)
 
 
 class TableHostForm(forms.ModelForm):
@@ -142,6 +145,7 @@ class RuleForm(forms.ModelForm):
     class Meta:
         model = MeetingRule
         fields = ["kind", "n", "category", "partner_category"]
+        formfield_callback = bounded_formfield
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from matchmaker.core.timefmt import format_span, format_when
 from matchmaker.events.models import Event, Participant, ParticipantCategory
 
+MAX_REQUESTS = 500
+MAX_MEETINGS = 200
+MAX_EXPIRY_DAYS = 365
+MIN_SLOT_MINUTES = 5
+MAX_SLOT_MINUTES = 240
+MAX_TABLES = 1000
 # A reason given when declining, withdrawing or cancelling goes into an email: keep it short.
 REASON_MAX_LENGTH = 500
 
@@ -45,18 +52,33 @@ class MeetingSettings(models.Model):
         blank=True,
         help_text=_("Online meetings get a room under this address, e.g. https://meet.jit.si/"),
     )
+    # The limits keep every setting inside what a real event needs, and date arithmetic
+    # (expiry) far from the calendar's end.
     max_requests_sent = models.PositiveIntegerField(
-        _("requests a participant may send"), default=20
+        _("requests a participant may send"),
+        default=20,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_REQUESTS)],
     )
     max_requests_received = models.PositiveIntegerField(
-        _("requests a participant may receive"), default=30
+        _("requests a participant may receive"),
+        default=30,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_REQUESTS)],
     )
-    max_meetings = models.PositiveIntegerField(_("maximum meetings per participant"), default=12)
+    max_meetings = models.PositiveIntegerField(
+        _("maximum meetings per participant"),
+        default=12,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_MEETINGS)],
+    )
     min_meetings = models.PositiveIntegerField(
-        _("target: meetings per participant at least"), default=0
+        _("target: meetings per participant at least"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_MEETINGS)],
     )
     request_expiry_days = models.PositiveIntegerField(
-        _("pending requests expire after (days)"), default=5, help_text=_("0: never.")
+        _("pending requests expire after (days)"),
+        default=5,
+        help_text=_("0: never."),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_EXPIRY_DAYS)],
     )
     requests_open = models.BooleanField(_("participants may send requests"), default=True)
 
@@ -90,7 +112,9 @@ class MeetingRule(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meeting_rules")
     kind = models.CharField(_("rule"), max_length=20, choices=Kind.choices)
-    n = models.PositiveIntegerField(_("N"))
+    n = models.PositiveIntegerField(
+        _("N"), validators=[MinValueValidator(0), MaxValueValidator(MAX_MEETINGS)]
+    )
     category = models.ForeignKey(
         ParticipantCategory,
         null=True,
@@ -131,7 +155,14 @@ class B2BSession(models.Model):
     date = models.DateField(_("day"))
     start_time = models.TimeField(_("starts"))
     end_time = models.TimeField(_("ends"))
-    slot_minutes = models.PositiveIntegerField(_("slot length (minutes)"), default=20)
+    slot_minutes = models.PositiveIntegerField(
+        _("slot length (minutes)"),
+        default=20,
+        validators=[
+            MinValueValidator(MIN_SLOT_MINUTES, _("A slot lasts at least 5 minutes.")),
+            MaxValueValidator(MAX_SLOT_MINUTES, _("A slot lasts at most 240 minutes.")),
+        ],
+    )
     pauses = models.CharField(
         _("pauses"),
         max_length=200,
@@ -172,7 +203,9 @@ class Slot(models.Model):
 
 class Table(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tables")
-    number = models.PositiveIntegerField(_("number"))
+    number = models.PositiveIntegerField(
+        _("number"), validators=[MinValueValidator(1), MaxValueValidator(MAX_TABLES)]
+    )
     name = models.CharField(
         _("name"), max_length=80, blank=True, help_text=_("Empty: “Table <number>”.")
     )
@@ -389,9 +422,13 @@ class SchedulerRun(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scheduler_runs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveIntegerField(default=0, help_text="0–100")
+    progress = models.PositiveIntegerField(
+        default=0, help_text="0–100", validators=[MaxValueValidator(100)]
+    )
     message = models.TextField(blank=True)
-    time_limit = models.PositiveIntegerField(default=30)
+    time_limit = models.PositiveIntegerField(
+        default=30, validators=[MinValueValidator(2), MaxValueValidator(600)]
+    )
     problem = models.JSONField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -503,7 +503,7 @@ class PublishError(Exception):
 def publish(run: SchedulerRun) -> dict[str, int]:
     """Make a finished run the event's schedule. Returns counts of new, moved, dropped."""
     run = SchedulerRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != SchedulerRun.Status.DONE:
+    if run.status != SchedulerRun.Status.DONE or not run.result or not run.problem:
         raise PublishError(_("Only a finished run that has not been published can be published."))
     latest = SchedulerRun.objects.filter(
         event=run.event, status=SchedulerRun.Status.PUBLISHED

@@ -8,7 +8,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from matchmaker.events.models import Event, Participant, ParticipantCategory
-from matchmaker.meetings.models import AllowedPair, B2BSession, MeetingSettings, Slot, Table
+from matchmaker.meetings.models import (
+    MAX_SLOT_MINUTES,
+    MAX_TABLES,
+    MIN_SLOT_MINUTES,
+    AllowedPair,
+    B2BSession,
+    MeetingSettings,
+    Slot,
+    Table,
+)
 
 
 class SetupError(Exception):
@@ -64,8 +73,10 @@ def save_session(session: B2BSession) -> B2BSession:
     """Save a session and rebuild its slots; refused when meetings already use its slots."""
     if session.end_time <= session.start_time:
         raise SetupError(_("The session must end after it starts."))
-    if session.slot_minutes < 5:
+    if session.slot_minutes < MIN_SLOT_MINUTES:
         raise SetupError(_("A slot lasts at least 5 minutes."))
+    if session.slot_minutes > MAX_SLOT_MINUTES:
+        raise SetupError(_("A slot lasts at most 240 minutes."))
     times = slot_times(session)
     if not times:
         raise SetupError(_("The session is too short for one slot."))
@@ -89,7 +100,7 @@ def save_session(session: B2BSession) -> B2BSession:
 @transaction.atomic
 def set_table_count(event: Event, count: int) -> int:
     """Make the event have `count` numbered tables; returns how many exist afterwards."""
-    if count < 0 or count > 1000:
+    if count < 0 or count > MAX_TABLES:
         raise SetupError(_("Choose between 0 and 1000 tables."))
     numbers = set(event.tables.values_list("number", flat=True))
     Table.objects.bulk_create(

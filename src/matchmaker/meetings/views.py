@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaker.core.forms import search_text
+from matchmaker.core.ids import parse_id
 from matchmaker.events.models import Participant
 from matchmaker.events.services import viewer_timezone
 from matchmaker.meetings import booking, notifications, suggestions
@@ -47,7 +49,7 @@ def partners(request: HttpRequest, event, me: Participant) -> HttpResponse:
     )
     if pairs:
         others = others.filter(category_id__in=[b for a, b in pairs if a == me.category_id])
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q", ""))
     if q:
         for term in q.split():
             others = others.filter(
@@ -57,8 +59,9 @@ def partners(request: HttpRequest, event, me: Participant) -> HttpResponse:
                 | Q(person__organisation__competences__icontains=term)
             )
     category = request.GET.get("category", "")
-    if category.isdigit():
-        others = others.filter(category_id=int(category))
+    category_id = parse_id(category)
+    if category_id is not None:
+        others = others.filter(category_id=category_id)
     page = Paginator(others.order_by("person__name", "pk"), 30).get_page(request.GET.get("page"))
     open_with = set()
     for s, r in MeetingRequest.objects.filter(
@@ -357,11 +360,11 @@ def availability(request: HttpRequest, event, me: Participant) -> HttpResponse:
         Unavailability.objects.filter(participant=me).values_list("slot_id", flat=True)
     )
     if request.method == "POST":
+        chosen = {parse_id(value) for value in request.POST.getlist("unavailable")}
         try:
-            chosen = {int(v) for v in request.POST.getlist("unavailable")}
+            if None in chosen:
+                raise booking.BookingError(_("Some of these slots are not part of the event."))
             booking.set_unavailable(me, chosen)
-        except ValueError:
-            messages.error(request, _("Some of these slots are not part of the event."))
         except booking.BookingError as error:
             messages.error(request, str(error))
         else:

@@ -7,8 +7,10 @@ permission; the prints are for organisers of the event and staff (`organiser_req
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +27,7 @@ from matchmaker.meetings.models import CalendarFeed
 from matchmaker.meetings.permissions import participant_required
 
 ICS_TYPE = "text/calendar; charset=utf-8"
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _pdf(request: HttpRequest, template: str, context: dict, tz, filename: str) -> HttpResponse:
@@ -100,6 +103,8 @@ def agenda_feed_rotate(request: HttpRequest, event, me: Participant) -> HttpResp
 @require_safe
 def calendar_feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """No login: the secret token is the permission. Unknown token or event: 404."""
+    if not FEED_TOKEN.fullmatch(token):  # e.g. a NUL byte, which PostgreSQL cannot compare
+        raise Http404
     feed = get_object_or_404(
         CalendarFeed.objects.select_related(
             "participant__event", "participant__person__organisation", "participant__person__user"

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaker.core.forms import search_text
+from matchmaker.core.ids import id_from, parse_id
 from matchmaker.events.models import Participant
 from matchmaker.events.permissions import organiser_required
 from matchmaker.meetings import booking, notifications, organiser, scheduling, setup
@@ -143,7 +145,7 @@ def tables(request: HttpRequest, event) -> HttpResponse:
                 messages.success(request, _("Tables saved."))
                 return redirect("meetings:tables", slug=event.slug)
     elif request.method == "POST":
-        table = get_object_or_404(Table, pk=request.POST.get("table") or 0, event=event)
+        table = get_object_or_404(Table, pk=id_from(request.POST.get("table", "")), event=event)
         form = TableHostForm(request.POST, instance=table, event=event)
         if form.is_valid():
             form.save()
@@ -225,7 +227,7 @@ def rule_delete(request: HttpRequest, event, pk: int) -> HttpResponse:
 def meeting_list(request: HttpRequest, event) -> HttpResponse:
     """Organisers: all requests and meetings, with filters."""
     kind = request.GET.get("show", "meetings")
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q", ""))
     if kind == "requests":
         rows = MeetingRequest.objects.filter(event=event).select_related(
             "sender__person__organisation", "receiver__person__organisation"
@@ -244,9 +246,9 @@ def meeting_list(request: HttpRequest, event) -> HttpResponse:
         status = request.GET.get("status", "scheduled")
         if status in Meeting.Status.values:
             rows = rows.filter(status=status)
-        slot = request.GET.get("slot", "")
-        if slot.isdigit():
-            rows = rows.filter(slot_id=int(slot))
+        slot_id = parse_id(request.GET.get("slot", ""))
+        if slot_id is not None:
+            rows = rows.filter(slot_id=slot_id)
         if q:
             rows = rows.filter(Q(a__person__name__icontains=q) | Q(b__person__name__icontains=q))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -358,12 +360,13 @@ def grid_move(request: HttpRequest, event) -> HttpResponse:
 @require_POST
 def swap(request: HttpRequest, event) -> HttpResponse:
     """Organisers: swap the slots and tables of two meetings."""
+    first_id, second_id = id_from(request.POST.get("first")), id_from(request.POST.get("second"))
     try:
-        first = Meeting.objects.get(pk=int(request.POST.get("first", "")), event=event)
-        second = Meeting.objects.get(pk=int(request.POST.get("second", "")), event=event)
+        first = Meeting.objects.get(pk=first_id, event=event)
+        second = Meeting.objects.get(pk=second_id, event=event)
         before = [(m.slot.starts_at, str(m.table or "")) for m in (first, second)]
         organiser.swap_meetings(first, second)
-    except (ValueError, Meeting.DoesNotExist):
+    except Meeting.DoesNotExist:
         messages.error(request, _("Choose two meetings of this event."))
     except booking.BookingError as error:
         messages.error(request, str(error))
@@ -505,7 +508,7 @@ def _notify_published(run: SchedulerRun) -> None:
 @require_GET
 def checkin(request: HttpRequest, event) -> HttpResponse:
     """Organisers: check-in list for the day."""
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q", ""))
     participants = event.participants.filter(status=Participant.Status.APPROVED).select_related(
         "person__organisation", "category", "check_in"
     )
@@ -561,7 +564,7 @@ def no_show(request: HttpRequest, event, pk: int, participant_pk: int) -> HttpRe
     if request.method == "POST":
         if request.POST.get("replacement"):
             replacement = get_object_or_404(
-                Participant, pk=request.POST["replacement"], event=event
+                Participant, pk=id_from(request.POST["replacement"]), event=event
             )
             try:
                 new = organiser.rematch(meeting, absent, replacement)

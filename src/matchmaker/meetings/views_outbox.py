@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from matchmaker.core import mail
+from matchmaker.core.ids import id_from
 from matchmaker.core.models import OutboxMessage
 from matchmaker.events.permissions import organiser_required
 
@@ -23,8 +24,7 @@ def outbox(request: HttpRequest, event) -> HttpResponse:
     error; POST `retry=<id>` sends a failed one again."""
     event_messages = OutboxMessage.objects.filter(event_id=event.pk)
     if request.method == "POST":
-        pk = request.POST.get("retry", "")
-        message = get_object_or_404(event_messages, pk=int(pk) if pk.isdigit() else 0)
+        message = get_object_or_404(event_messages, pk=id_from(request.POST.get("retry", "")))
         if not mail.retry(message):
             messages.error(request, _("Only a failed email can be sent again."))
         elif message.status == OutboxMessage.Status.SENT:
