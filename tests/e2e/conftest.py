@@ -8,6 +8,8 @@ import tempfile
 
 import pytest
 
+from tests.e2e.pages import LISTEN_FOR_VIOLATIONS
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,3 +56,14 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with every console message and CSP violation collected."""
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    page.add_init_script(LISTEN_FOR_VIOLATIONS)
+    page.console_messages = console
+    return page

@@ -6,59 +6,23 @@ import datetime as dt
 
 import pytest
 
-from matchmaker.meetings import booking, setup
-from matchmaker.meetings.models import B2BSession, Meeting
-from tests.factories import (
-    PASSWORD,
-    CategoryFactory,
-    EventFactory,
-    ParticipantFactory,
-    PersonFactory,
-    TeamMemberFactory,
-    UserFactory,
-)
+from matchmaker.meetings import booking
+from matchmaker.meetings.models import Meeting
+from tests.e2e.pages import log_in
+from tests.e2e.worlds import brokerage_event, organiser, participant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def person(event, category, name, email):
-    user = UserFactory(name=name, email=email, time_zone="Europe/Warsaw")
-    return ParticipantFactory(
-        event=event, category=category, person=PersonFactory(name=name, user=user, email=email)
-    )
+    return participant(event, category, name, email=email, time_zone="Europe/Warsaw")
 
 
 @pytest.fixture
 def event():
-    event = EventFactory(
-        slug="brokerage",
-        name="Brokerage Lyon",
-        time_zone="Europe/Paris",
-        start_date=dt.date(2027, 4, 16),
-        end_date=dt.date(2027, 4, 16),
-    )
-    organiser = UserFactory(email="org@example.org", name="Olga Organiser")
-    TeamMemberFactory(event=event, user=organiser)
-    category = CategoryFactory(event=event, name="Company")
-    setup.save_session(
-        B2BSession(
-            event=event,
-            name="Morning",
-            date=event.start_date,
-            start_time=dt.time(9),
-            end_time=dt.time(10),
-        )
-    )
-    setup.set_table_count(event, 2)
+    event, category, _morning = brokerage_event()
+    organiser(event, name="Olga Organiser")
     return event, category
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def test_organiser_runs_the_scheduler_previews_and_publishes(page, event):

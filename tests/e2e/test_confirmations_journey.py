@@ -3,31 +3,21 @@ request through the confirmation page with a reason, in a real browser."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 import pytest
 
 from matchmaker.core.models import OutboxMessage
-from matchmaker.meetings import booking, setup
-from matchmaker.meetings.models import B2BSession, MeetingRequest
-from tests.factories import (
-    PASSWORD,
-    CategoryFactory,
-    EventFactory,
-    ParticipantFactory,
-    PersonFactory,
-    UserFactory,
-)
+from matchmaker.meetings import booking
+from matchmaker.meetings.models import MeetingRequest
+from tests.e2e.pages import log_in
+from tests.e2e.worlds import brokerage_event, participant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def person(event, category, name, email):
-    user = UserFactory(name=name, email=email, time_zone="Europe/Warsaw")
-    return ParticipantFactory(
-        event=event, category=category, person=PersonFactory(name=name, user=user, email=email)
-    )
+    return participant(event, category, name, email=email, time_zone="Europe/Warsaw")
 
 
 def shot(page, name):
@@ -39,33 +29,12 @@ def shot(page, name):
 def test_decline_with_a_reason_from_my_events(page, settings):
     settings.EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
     settings.MATCHMAKER_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    event = EventFactory(
-        slug="brokerage",
-        name="Brokerage Lyon",
-        time_zone="Europe/Paris",
-        start_date=dt.date(2027, 4, 16),
-        end_date=dt.date(2027, 4, 16),
-    )
-    category = CategoryFactory(event=event, name="Company")
-    setup.save_session(
-        B2BSession(
-            event=event,
-            name="Morning",
-            date=event.start_date,
-            start_time=dt.time(9),
-            end_time=dt.time(10),
-        )
-    )
-    setup.set_table_count(event, 2)
+    event, category, _morning = brokerage_event()
     anna = person(event, category, "Anna Nowak", "anna@example.org")
     bruno = person(event, category, "Bruno Petit", "bruno@example.org")
     request = booking.send_request(bruno, anna, "Shall we talk about valves?")
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill("anna@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/events/mine/")
+    log_in(page, "anna@example.org", lands_on="**/events/mine/")
     shot(page, "my-events")
     page.get_by_role("link", name="My requests and meetings").click()
     page.wait_for_url("**/b2b/requests/")

@@ -8,51 +8,17 @@ from playwright.sync_api import expect
 
 from matchmaker.core.models import OutboxMessage
 from matchmaker.directory.services import ensure_sectors
+from tests.e2e.pages import log_in, violations
+from tests.e2e.worlds import participant
 from tests.factories import (
-    PASSWORD,
     CategoryFactory,
     EventFactory,
     OrganisationFactory,
-    ParticipantFactory,
-    PersonFactory,
     TeamMemberFactory,
     UserFactory,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-# runs before the page's own scripts, outside the policy (Playwright injects it)
-LISTEN = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__violations.push(`${e.effectiveDirective} ${e.blockedURI}`);
-});
-"""
-
-
-@pytest.fixture
-def watched(page):
-    """The page, with every console message and CSP violation collected."""
-    console = []
-    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
-    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
-    page.add_init_script(LISTEN)
-    page.console_messages = console
-    return page
-
-
-def violations(page) -> list[str]:
-    # a violation event is dispatched asynchronously; let pending tasks run first
-    page.wait_for_timeout(200)
-    return page.evaluate("window.__violations")
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def test_the_listener_does_catch_a_violation(watched):
@@ -74,11 +40,7 @@ def test_main_pages_log_no_csp_violation(watched):
     TeamMemberFactory(event=event, user=organiser)
     category = CategoryFactory(event=event, name="Company")
     for name in ("Anna Nowak", "Bruno Petit"):
-        email = name.split()[0].lower() + "@example.org"
-        user = UserFactory(name=name, email=email)
-        ParticipantFactory(
-            event=event, category=category, person=PersonFactory(name=name, user=user, email=email)
-        )
+        participant(event, category, name)
     OrganisationFactory(name="Radiant Detectors", description="Radiation-hard sensors")
     OutboxMessage.objects.create(
         from_email="noreply@example.org",

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from matchmaker.directory.models import Sector
 from matchmaker.directory.services import ensure_sectors
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.e2e.pages import log_in
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +22,7 @@ def test_log_in_and_search_the_directory(page):
     vacuum.sectors.set([Sector.objects.get(code="cryogenics-vacuum")])
     OrganisationFactory(name="Odra Special Steels", description="Forgings")
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill("marek@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    log_in(page, "marek@example.org")
     assert page.get_by_role("link", name="Marek Nowak").is_visible()
 
     page.get_by_role("link", name="Directory").click()

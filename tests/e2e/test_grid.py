@@ -3,72 +3,31 @@ keyboard; a place where one of the two is busy is never offered."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from matchmaker.meetings import booking, setup
-from matchmaker.meetings.models import B2BSession, Meeting
-from tests.factories import (
-    PASSWORD,
-    CategoryFactory,
-    EventFactory,
-    ParticipantFactory,
-    PersonFactory,
-    TeamMemberFactory,
-    UserFactory,
-)
+from matchmaker.meetings import booking
+from matchmaker.meetings.models import Meeting
+from tests.e2e.pages import LISTEN_FOR_VIOLATIONS, log_in, violations
+from tests.e2e.worlds import brokerage_event, organiser, participant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def person(event, category, name):
-    email = name.split()[0].lower() + "@example.org"
-    user = UserFactory(name=name, email=email)
-    return ParticipantFactory(
-        event=event, category=category, person=PersonFactory(name=name, user=user, email=email)
-    )
 
 
 @pytest.fixture
 def schedule():
     """Three 20-minute slots from 09:00 (Paris), two tables. Anna meets Bruno at 09:00 and
     Carla at 09:20; Carla meets Dan at 09:40."""
-    event = EventFactory(
-        slug="brokerage",
-        name="Brokerage Lyon",
-        time_zone="Europe/Paris",
-        start_date=dt.date(2027, 4, 16),
-        end_date=dt.date(2027, 4, 16),
-    )
-    TeamMemberFactory(event=event, user=UserFactory(email="org@example.org", time_zone="UTC"))
-    category = CategoryFactory(event=event, name="Company")
-    session = setup.save_session(
-        B2BSession(
-            event=event,
-            name="Morning",
-            date=event.start_date,
-            start_time=dt.time(9),
-            end_time=dt.time(10),
-        )
-    )
-    setup.set_table_count(event, 2)
+    event, category, session = brokerage_event()
+    organiser(event, time_zone="UTC")
     slots, tables = list(session.slots.all()), list(event.tables.all())
-    a, b, c, d = (person(event, category, n) for n in ("Anna", "Bruno", "Carla", "Dan"))
+    a, b, c, d = (participant(event, category, n) for n in ("Anna", "Bruno", "Carla", "Dan"))
     picked = booking.book(a, b, slots[0], origin="manual", table=tables[0])
     booking.book(a, c, slots[1], origin="manual", table=tables[0])
     booking.book(c, d, slots[2], origin="manual", table=tables[0])
     return picked, slots, tables
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def lit(page) -> list[str]:
@@ -81,18 +40,9 @@ def focused_label(page) -> str | None:
     return page.evaluate("document.activeElement.getAttribute('aria-label')")
 
 
-# runs before the page's own scripts (Playwright injects it), to catch any blocked script
-LISTEN = """
-window.violations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.violations.push(`${e.effectiveDirective} ${e.blockedURI}`);
-});
-"""
-
-
 def test_organiser_moves_a_meeting_on_the_grid(page, schedule):
     picked, slots, tables = schedule
-    page.add_init_script(LISTEN)
+    page.add_init_script(LISTEN_FOR_VIOLATIONS)
     log_in(page, "org@example.org")
     page.goto("/events/brokerage/b2b/manage/meetings/")
     page.get_by_role("link", name="Open the schedule grid to move or swap meetings").click()
@@ -144,7 +94,7 @@ def test_organiser_moves_a_meeting_on_the_grid(page, schedule):
     assert page.url.endswith(f"/b2b/manage/grid/?focus={picked.pk}")
     # htmx swapped the grid in place each time, under the Content-Security-Policy
     assert page.evaluate("window.sameDocument") is True
-    assert page.evaluate("window.violations") == []
+    assert violations(page) == []
 
 
 def test_a_click_swaps_two_meetings(page, schedule):

@@ -10,18 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from matchmaker.meetings import booking, scheduling, setup
-from matchmaker.meetings.models import B2BSession, SchedulerRun
-from tests.factories import (
-    PASSWORD,
-    CategoryFactory,
-    EventFactory,
-    OrganisationFactory,
-    ParticipantFactory,
-    PersonFactory,
-    TeamMemberFactory,
-    UserFactory,
-)
+from matchmaker.meetings import booking, scheduling
+from matchmaker.meetings.models import SchedulerRun
+from tests.e2e.pages import log_in
+from tests.e2e.worlds import brokerage_event, organiser, participant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,59 +30,26 @@ NAMES = [
 
 @pytest.fixture
 def brokerage():
-    event = EventFactory(
-        slug="brokerage",
+    event, category, _morning = brokerage_event(
         name="Fusion Industry Brokerage",
-        time_zone="Europe/Paris",
-        start_date=dt.date(2027, 4, 16),
-        end_date=dt.date(2027, 4, 16),
+        session="Morning B2B session",
+        until=dt.time(11),
+        tables=5,
     )
-    organiser = UserFactory(email="org@example.org", name="Olga Organiser")
-    TeamMemberFactory(event=event, user=organiser)
-    category = CategoryFactory(event=event, name="Company")
-    setup.save_session(
-        B2BSession(
-            event=event,
-            name="Morning B2B session",
-            date=event.start_date,
-            start_time=dt.time(9),
-            end_time=dt.time(11),
-        )
-    )
-    setup.set_table_count(event, 5)
-    people = []
-    for name, organisation in NAMES:
-        email = name.split()[0].lower() + "@example.org"
-        user = UserFactory(name=name, email=email, time_zone="America/New_York")
-        people.append(
-            ParticipantFactory(
-                event=event,
-                category=category,
-                person=PersonFactory(
-                    name=name,
-                    user=user,
-                    email=email,
-                    organisation=OrganisationFactory(name=organisation),
-                ),
-            )
-        )
+    olga = organiser(event, name="Olga Organiser")
+    people = [
+        participant(event, category, name, organisation=organisation, time_zone="America/New_York")
+        for name, organisation in NAMES
+    ]
     for i, sender in enumerate(people):
         for receiver in people[i + 1 :]:
             booking.accept_request(booking.send_request(sender, receiver), receiver)
-    run = SchedulerRun.objects.create(event=event, created_by=organiser, time_limit=5)
+    run = SchedulerRun.objects.create(event=event, created_by=olga, time_limit=5)
     scheduling.execute_run(run)
     scheduling.publish(run)
-    preview = SchedulerRun.objects.create(event=event, created_by=organiser, time_limit=5)
+    preview = SchedulerRun.objects.create(event=event, created_by=olga, time_limit=5)
     scheduling.execute_run(preview)
     return event, preview
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 @pytest.fixture
