@@ -94,3 +94,11 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def use_outbox(settings):
+    """The production set-up: the outbox in front, locmem behind it (tasks run inline)."""
+    settings.EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
+    settings.MATCHMAKER_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return settings

@@ -32,14 +32,6 @@ class FailingBackend(outbox.BaseEmailBackend):
 
 
 @pytest.fixture
-def use_outbox(settings):
-    """The production set-up: the outbox in front, locmem behind it (tasks run inline)."""
-    settings.EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
-    settings.MATCHMAKER_EMAIL_DELIVERY_BACKEND = LOCMEM
-    return settings
-
-
-@pytest.fixture
 def smtp_down(use_outbox):
     use_outbox.MATCHMAKER_EMAIL_DELIVERY_BACKEND = FAILING
     return use_outbox

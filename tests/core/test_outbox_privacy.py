@@ -23,13 +23,6 @@ HIDDEN = "[Not shown: this message contains a private link.]"
 
 
 @pytest.fixture
-def use_outbox(settings):
-    settings.EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
-    settings.MATCHMAKER_EMAIL_DELIVERY_BACKEND = LOCMEM
-    return settings
-
-
-@pytest.fixture
 def worker_down(use_outbox):
     """Messages wait in the outbox: no task runs."""
     use_outbox.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

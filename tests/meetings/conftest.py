@@ -18,6 +18,16 @@ from tests.factories import (
     UserFactory,
 )
 
+# the address links in emails start with
+SITE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture
+def use_outbox(use_outbox):
+    """The outbox set-up of tests/conftest.py, with links in emails starting with SITE."""
+    use_outbox.SITE_URL = SITE
+    return use_outbox
+
 
 @dataclass
 class B2B:

@@ -13,17 +13,12 @@ from matchmaker.meetings import booking, setup
 from matchmaker.meetings.models import B2BSession, Meeting, MeetingRequest
 from tests.conftest import ROLE_NAMES
 from tests.factories import ParticipantFactory
+from tests.meetings.conftest import SITE
 
-SITE = "http://127.0.0.1:8000"
+pytestmark = pytest.mark.usefixtures("use_outbox")
+
 SLUG = "b2b-event"
 REASON = "Our CTO cannot travel that week.\nSorry!"
-
-
-@pytest.fixture(autouse=True)
-def use_outbox(settings):
-    settings.EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
-    settings.MATCHMAKER_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SITE_URL = SITE
 
 
 def emails():

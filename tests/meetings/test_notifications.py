@@ -10,15 +10,9 @@ from matchmaker.core.models import OutboxMessage
 from matchmaker.meetings import booking, notifications, setup, views_organiser
 from matchmaker.meetings.models import Meeting, MeetingSettings, SchedulerRun
 from tests.conftest import ROLE_NAMES
+from tests.meetings.conftest import SITE
 
-SITE = "http://127.0.0.1:8000"
-
-
-@pytest.fixture(autouse=True)
-def use_outbox(settings):
-    settings.EMAIL_BACKEND = "matchmaker.core.mail.OutboxBackend"
-    settings.MATCHMAKER_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SITE_URL = SITE
+pytestmark = pytest.mark.usefixtures("use_outbox")
 
 
 def emails():
