@@ -56,6 +56,16 @@ ROLE_NAMES = [
     "staff",
 ]
 
+# status of a GET on an organiser page, per role: anonymous goes to the login page
+ORGANISER_PAGE_STATUS = {
+    "anonymous": 302,
+    "participant": 403,
+    "other_participant": 403,
+    "organiser": 200,
+    "other_organiser": 403,
+    "staff": 200,
+}
+
 
 @pytest.fixture
 def roles(db) -> Roles:

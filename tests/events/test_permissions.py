@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import ROLE_NAMES
+from tests.conftest import ORGANISER_PAGE_STATUS, ROLE_NAMES
 
 ORGANISER_VIEWS = [
     ("events:manage", {}),
@@ -18,16 +18,6 @@ ORGANISER_VIEWS = [
     ("events:import", {}),
 ]
 
-# status for GET on an organiser view, per role: anonymous goes to the login page
-EXPECTED_ORGANISER = {
-    "anonymous": 302,
-    "participant": 403,
-    "other_participant": 403,
-    "organiser": 200,
-    "other_organiser": 403,
-    "staff": 200,
-}
-
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLE_NAMES)
@@ -36,7 +26,7 @@ def test_organiser_views_per_role(roles, client_for, role, name, kwargs):
     client = client_for(roles.user(role))
     url = reverse(name, kwargs={"slug": roles.event.slug, **kwargs})
     response = client.get(url)
-    assert response.status_code == EXPECTED_ORGANISER[role]
+    assert response.status_code == ORGANISER_PAGE_STATUS[role]
     if role == "anonymous":
         assert response["Location"].startswith(reverse("accounts:login"))
 

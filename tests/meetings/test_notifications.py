@@ -9,7 +9,7 @@ from django.urls import reverse
 from matchmaker.core.models import OutboxMessage
 from matchmaker.meetings import booking, notifications, setup, views_organiser
 from matchmaker.meetings.models import Meeting, MeetingSettings, SchedulerRun
-from tests.conftest import ROLE_NAMES
+from tests.conftest import ORGANISER_PAGE_STATUS, ROLE_NAMES
 from tests.meetings.conftest import SITE
 
 pytestmark = pytest.mark.usefixtures("use_outbox")
@@ -220,16 +220,6 @@ def test_schedule_published_one_email_per_participant_with_meetings(b2b):
 # --- the organisers' outbox page -----------------------------------------------------------
 
 
-OUTBOX_STATUS = {
-    "anonymous": 302,
-    "participant": 403,
-    "other_participant": 403,
-    "organiser": 200,
-    "other_organiser": 403,
-    "staff": 200,
-}
-
-
 def _failed(event, **fields):
     return OutboxMessage.objects.create(
         event_id=event.pk,
@@ -252,7 +242,7 @@ def test_outbox_page_per_role(roles, client_for, role):
     response = client_for(roles.user(role)).get(
         reverse("meetings:outbox", kwargs={"slug": roles.event.slug})
     )
-    assert response.status_code == OUTBOX_STATUS[role]
+    assert response.status_code == ORGANISER_PAGE_STATUS[role]
     if role == "anonymous":
         assert response["Location"].startswith(reverse("accounts:login"))
     if response.status_code == 200:

@@ -13,7 +13,7 @@ from matchmaker.core.models import OutboxMessage
 from matchmaker.meetings import booking, organiser, scheduling, setup
 from matchmaker.meetings.forms import RuleForm, RunForm
 from matchmaker.meetings.models import B2BSession, Meeting, MeetingRule, SchedulerRun
-from tests.conftest import ROLE_NAMES
+from tests.conftest import ORGANISER_PAGE_STATUS, ROLE_NAMES
 from tests.meetings.conftest import SITE
 
 pytestmark = pytest.mark.usefixtures("use_outbox")
@@ -431,16 +431,6 @@ def test_a_target_above_the_maximum_is_refused_in_the_settings(client, b2b):
     assert MeetingSettingsForm({**data, "min_meetings": 8}, instance=instance).is_valid()
 
 
-CONFIRM_STATUS = {
-    "anonymous": 302,
-    "participant": 403,
-    "other_participant": 403,
-    "organiser": 200,
-    "other_organiser": 403,
-    "staff": 200,
-}
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_publish_confirmation_per_role(roles, client_for, role):
@@ -463,14 +453,14 @@ def test_publish_confirmation_per_role(roles, client_for, role):
     publish = reverse("meetings:run_publish", kwargs={"slug": roles.event.slug, "pk": run.pk})
     client = client_for(roles.user(role))
     response = client.get(publish)
-    assert response.status_code == CONFIRM_STATUS[role]
+    assert response.status_code == ORGANISER_PAGE_STATUS[role]
     if response.status_code == 200:
         assert "Publishing will email nobody: no participant's meetings change." in (
             response.content.decode()
         )
     response = client.post(publish)
     run.refresh_from_db()
-    assert run.status == ("published" if CONFIRM_STATUS[role] == 200 else "done")
+    assert run.status == ("published" if ORGANISER_PAGE_STATUS[role] == 200 else "done")
 
 
 def test_publishing_after_the_sessions_were_deleted_is_refused_with_a_message(client, b2b):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from matchmaker.meetings import booking
 from matchmaker.meetings.models import Meeting, MeetingRequest
-from tests.conftest import ROLE_NAMES
+from tests.conftest import ORGANISER_PAGE_STATUS, ROLE_NAMES
 
 PARTICIPANT_VIEWS = ["meetings:partners", "meetings:requests", "meetings:availability"]
 ORGANISER_VIEWS = [
@@ -28,14 +28,6 @@ PARTICIPANT_STATUS = {
     "other_organiser": 403,
     "staff": 403,
 }
-ORGANISER_STATUS = {
-    "anonymous": 302,
-    "participant": 403,
-    "other_participant": 403,
-    "organiser": 200,
-    "other_organiser": 403,
-    "staff": 200,
-}
 
 
 @pytest.mark.django_db
@@ -51,7 +43,7 @@ def test_participant_views_per_role(roles, client_for, role, name):
 @pytest.mark.parametrize("name", ORGANISER_VIEWS)
 def test_organiser_views_per_role(roles, client_for, role, name):
     response = client_for(roles.user(role)).get(reverse(name, kwargs={"slug": roles.event.slug}))
-    assert response.status_code == ORGANISER_STATUS[role]
+    assert response.status_code == ORGANISER_PAGE_STATUS[role]
 
 
 @pytest.mark.django_db
