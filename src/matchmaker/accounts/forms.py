@@ -12,6 +12,21 @@ from matchmaker.accounts.models import User
 from matchmaker.core.timezones import timezone_choices
 
 
+def check_new_password(form: forms.Form, *, email: str) -> None:
+    """Add errors to a form with password1, password2 and name fields when the two passwords
+    differ or the first is too weak; the validators also compare it with the name and email."""
+    cleaned = form.cleaned_data
+    p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+    if p1 and p2 and p1 != p2:
+        form.add_error("password2", _("The two passwords differ."))
+    elif p1:
+        user = User(email=email, name=cleaned.get("name", ""))
+        try:
+            password_validation.validate_password(p1, user)
+        except forms.ValidationError as error:
+            form.add_error("password1", error)
+
+
 class SignupForm(forms.ModelForm):
     password1 = forms.CharField(
         label=_("Password"),
@@ -45,15 +60,7 @@ class SignupForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif p1:
-            user = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
-            try:
-                password_validation.validate_password(p1, user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        check_new_password(self, email=cleaned.get("email", ""))
         return cleaned
 
     def sign_up(self) -> None:

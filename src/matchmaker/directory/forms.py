@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from matchmaker.accounts.forms import check_new_password
 from matchmaker.core.forms import HttpsURLField
 from matchmaker.directory.models import MarketplaceItem, Organisation, Sector
 from matchmaker.directory.taxonomy import translated_languages
@@ -123,16 +124,6 @@ class ClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        from django.contrib.auth import get_user_model, password_validation
-
         cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif p1:
-            user = get_user_model()(email=self.email, name=cleaned.get("name", ""))
-            try:
-                password_validation.validate_password(p1, user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        check_new_password(self, email=self.email)
         return cleaned
