@@ -94,3 +94,20 @@ def b2b(db) -> B2B:
         organiser=organiser,
         categories=categories,
     )
+
+
+@pytest.fixture
+def roles_session(roles):
+    """A morning of three 20-minute slots at one table, in the event of the `roles` fixture."""
+    session = setup.save_session(
+        B2BSession(
+            event=roles.event,
+            name="Morning",
+            date=roles.event.start_date,
+            start_time=dt.time(9, 0),
+            end_time=dt.time(10, 0),
+            slot_minutes=20,
+        )
+    )
+    setup.set_table_count(roles.event, 1)
+    return session

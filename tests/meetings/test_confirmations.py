@@ -3,14 +3,12 @@ the reason in the email to the other side. A GET alone never changes anything.""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
 from matchmaker.core.models import OutboxMessage
-from matchmaker.meetings import booking, setup
-from matchmaker.meetings.models import B2BSession, Meeting, MeetingRequest
+from matchmaker.meetings import booking
+from matchmaker.meetings.models import Meeting, MeetingRequest
 from tests.conftest import ROLE_NAMES
 from tests.factories import ParticipantFactory
 from tests.meetings.conftest import SITE
@@ -297,21 +295,10 @@ def test_organiser_cancel_without_a_reason(client, b2b):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLE_NAMES)
-def test_organiser_cancel_confirm_page_per_role(roles, client_for, role):
+def test_organiser_cancel_confirm_page_per_role(roles, roles_session, client_for, role):
     event = roles.event
-    session = setup.save_session(
-        B2BSession(
-            event=event,
-            name="S",
-            date=dt.date(2027, 3, 10),
-            start_time=dt.time(9, 0),
-            end_time=dt.time(10, 0),
-            slot_minutes=20,
-        )
-    )
-    setup.set_table_count(event, 1)
     a, b = ParticipantFactory(event=event), ParticipantFactory(event=event)
-    meeting = booking.book(a, b, session.slots.first(), origin="manual")
+    meeting = booking.book(a, b, roles_session.slots.first(), origin="manual")
     path = reverse("meetings:organiser_cancel", kwargs={"slug": event.slug, "pk": meeting.pk})
     get = client_for(roles.user(role)).get(path)
     post = client_for(roles.user(role)).post(path, {"reason": "x"})

@@ -3,8 +3,6 @@ changed (after a confirm step that says how many), plain words, impossible rules
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 from icalendar import Calendar
@@ -12,7 +10,7 @@ from icalendar import Calendar
 from matchmaker.core.models import OutboxMessage
 from matchmaker.meetings import booking, organiser, scheduling, setup
 from matchmaker.meetings.forms import RuleForm, RunForm
-from matchmaker.meetings.models import B2BSession, Meeting, MeetingRule, SchedulerRun
+from matchmaker.meetings.models import Meeting, MeetingRule, SchedulerRun
 from tests.conftest import ORGANISER_PAGE_STATUS, ROLE_NAMES
 from tests.meetings.conftest import SITE
 
@@ -433,17 +431,8 @@ def test_a_target_above_the_maximum_is_refused_in_the_settings(client, b2b):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLE_NAMES)
+@pytest.mark.usefixtures("roles_session")
 def test_publish_confirmation_per_role(roles, client_for, role):
-    setup.save_session(
-        B2BSession(
-            event=roles.event,
-            name="Morning",
-            date=roles.event.start_date,
-            start_time=dt.time(9, 0),
-            end_time=dt.time(10, 0),
-            slot_minutes=20,
-        )
-    )
     run = SchedulerRun.objects.create(
         event=roles.event,
         status="done",
