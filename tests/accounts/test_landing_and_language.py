@@ -21,6 +21,22 @@ def sign_in(client, user, **headers):
     )
 
 
+def event_with_b2b(slug, day):
+    """An event starting on day, with a one-hour B2B session that afternoon."""
+    event = EventFactory(slug=slug, start_date=day)
+    setup.save_session(
+        B2BSession(
+            event=event,
+            name="Session 1",
+            date=day,
+            start_time=dt.time(14, 0),
+            end_time=dt.time(15, 0),
+            slot_minutes=20,
+        )
+    )
+    return event
+
+
 @pytest.mark.django_db
 def test_signing_in_lands_on_my_events(client):
     user = UserFactory(email="anna@example.org")
@@ -42,29 +58,9 @@ def test_signing_in_with_next_still_goes_there(client):
 def test_my_events_links_the_b2b_pages_of_approved_participations_with_sessions(client):
     user = UserFactory(email="anna@example.org")
     person = PersonFactory(user=user, email=user.email)
-    with_b2b = EventFactory(slug="with-b2b", start_date=dt.date(2027, 3, 10))
-    setup.save_session(
-        B2BSession(
-            event=with_b2b,
-            name="Session 1",
-            date=dt.date(2027, 3, 10),
-            start_time=dt.time(14, 0),
-            end_time=dt.time(15, 0),
-            slot_minutes=20,
-        )
-    )
+    with_b2b = event_with_b2b("with-b2b", dt.date(2027, 3, 10))
     without_b2b = EventFactory(slug="without-b2b", start_date=dt.date(2027, 2, 10))
-    pending = EventFactory(slug="pending-b2b", start_date=dt.date(2027, 1, 10))
-    setup.save_session(
-        B2BSession(
-            event=pending,
-            name="Session 1",
-            date=dt.date(2027, 1, 10),
-            start_time=dt.time(14, 0),
-            end_time=dt.time(15, 0),
-            slot_minutes=20,
-        )
-    )
+    pending = event_with_b2b("pending-b2b", dt.date(2027, 1, 10))
     ParticipantFactory(event=with_b2b, person=person)
     ParticipantFactory(event=without_b2b, person=person)
     ParticipantFactory(event=pending, person=person, status=Participant.Status.PENDING)
