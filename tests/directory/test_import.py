@@ -15,6 +15,14 @@ from tests.factories import CategoryFactory, TeamMemberFactory, UserFactory
 CSV = "organisation,type,country,name,email\nOdra Steel,large,PL,Andrzej Wozniak,andrzej@odra.example\n"
 
 
+def preview_as(client, user):
+    """user signs in and uploads CSV; the answer shows the preview and its token."""
+    client.force_login(user)
+    return client.post(
+        reverse("directory:import"), {"file": SimpleUploadedFile("p.csv", CSV.encode())}
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("who,status", [("anonymous", 302), ("user", 403), ("staff", 200)])
 def test_directory_import_is_for_staff(client, who, status):
@@ -25,10 +33,7 @@ def test_directory_import_is_for_staff(client, who, status):
 
 @pytest.mark.django_db
 def test_staff_import_preview_then_confirm(client):
-    client.force_login(UserFactory(is_staff=True))
-    response = client.post(
-        reverse("directory:import"), {"file": SimpleUploadedFile("p.csv", CSV.encode())}
-    )
+    response = preview_as(client, UserFactory(is_staff=True))
     assert response.context["preview"].is_valid
     assert not Organisation.objects.filter(name="Odra Steel").exists()
     response = client.post(
@@ -109,10 +114,7 @@ def test_a_preview_with_errors_has_no_token_and_names_the_line(client):
 @pytest.mark.django_db
 def test_the_preview_is_stashed_for_its_owner_and_deleted_when_imported(client):
     staff = UserFactory(is_staff=True)
-    client.force_login(staff)
-    response = client.post(
-        reverse("directory:import"), {"file": SimpleUploadedFile("p.csv", CSV.encode())}
-    )
+    response = preview_as(client, staff)
     stash = UploadStash.objects.get()
     assert (stash.token, stash.owner, stash.scope) == (
         response.context["token"],
@@ -132,11 +134,7 @@ def test_the_preview_is_stashed_for_its_owner_and_deleted_when_imported(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", ["forged", "expired", "other staff"])
 def test_a_token_that_is_not_a_current_preview_of_this_user_is_refused(client, case):
-    owner = UserFactory(is_staff=True)
-    client.force_login(owner)
-    response = client.post(
-        reverse("directory:import"), {"file": SimpleUploadedFile("p.csv", CSV.encode())}
-    )
+    response = preview_as(client, UserFactory(is_staff=True))
     token = response.context["token"]
     if case == "forged":
         token = "forged"
@@ -174,11 +172,7 @@ def test_an_event_preview_is_not_usable_in_the_directory_import(client_for, role
 
 @pytest.mark.django_db
 def test_a_user_who_is_not_staff_cannot_confirm_a_staff_preview(client):
-    staff = UserFactory(is_staff=True)
-    client.force_login(staff)
-    token = client.post(
-        reverse("directory:import"), {"file": SimpleUploadedFile("p.csv", CSV.encode())}
-    ).context["token"]
+    token = preview_as(client, UserFactory(is_staff=True)).context["token"]
     client.force_login(UserFactory())
     before = counts()
     response = client.post(reverse("directory:import"), {"confirm": "1", "token": token})
