@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import zoneinfo
 from dataclasses import dataclass
 
@@ -34,6 +33,7 @@ from tests.factories import (
     TeamMemberFactory,
     UserFactory,
 )
+from tests.meetings.test_prints import pdf_pages
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 VIEWERS = ["anonymous", "paris", "la", "organiser"]
@@ -159,14 +159,7 @@ def fill(texts, season: dict) -> list[str]:
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "print.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-    ).stdout.decode()
-    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return "\n".join(line for page in pdf_pages(content, tmp_path) for line in page)
 
 
 # --- pages and prints --------------------------------------------------------------------
