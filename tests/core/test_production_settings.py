@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import matchmaker
+from tests.core.test_csp import CSP, policy
 
 SRC = Path(matchmaker.__file__).resolve().parent.parent
 SECRET = "x7Qp2Lr9Vt4Kw8Nz3Hs6Jd1Fg5Bm0Cy7Xa2Ue9Io4Pq8Rt3Lk6" + "Zz"
@@ -106,23 +107,6 @@ def probe(tmp_path, **env: str) -> dict:
     result = run(tmp_path, ["-c", PROBE], **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def policy(header: str) -> dict[str, list[str]]:
-    directives = [part.split() for part in header.split(";")]
-    return {name: sources for name, *sources in directives}
-
-
-CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "object-src": ["'none'"],
-    "base-uri": ["'self'"],
-    "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
-}
 
 
 def test_production_serves_https_only_with_hsts_csp_and_secure_cookies(tmp_path):
