@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "matchmaker.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "matchmaker.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "matchmaker.urls"
@@ -77,6 +78,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("MATCHMAKER_DATABASE_URL", f"sqlite:///{VAR_DIR / 'matchmaker.sqlite3'}"),
         conn_max_age=envint("MATCHMAKER_DB_CONN_MAX_AGE", 0),
+        # a kept connection is tested before reuse, so a restarted database costs no errors
+        conn_health_checks=envbool("MATCHMAKER_DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -140,6 +143,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# A scheduler run's worker writes a heartbeat this often (seconds); a running run without one
+# for MATCHMAKER_RUN_STALE_SECONDS is failed, and a run no worker picked up for
+# MATCHMAKER_RUN_QUEUE_SECONDS too, so a killed worker never blocks the next run.
+MATCHMAKER_RUN_HEARTBEAT_SECONDS = envint("MATCHMAKER_RUN_HEARTBEAT_SECONDS", 5)
+MATCHMAKER_RUN_STALE_SECONDS = envint("MATCHMAKER_RUN_STALE_SECONDS", 45)
+MATCHMAKER_RUN_QUEUE_SECONDS = envint("MATCHMAKER_RUN_QUEUE_SECONDS", 900)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
