@@ -45,7 +45,7 @@ def test_other_errors_still_stop_the_worker(monkeypatch):
         worker().run()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits its own transactions
 def test_the_command_runs_queued_tasks(settings):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
