@@ -89,6 +89,7 @@ def test_a_dump_restored_into_a_new_database_serves_the_site(tmp_path):
             MATCHMAKER_DATABASE_URL=database_url(restored),
             MATCHMAKER_SECRET_KEY="restore-test-key-" + "x" * 40,
             MATCHMAKER_ALLOWED_HOSTS="testserver",
+            MATCHMAKER_SSL_REDIRECT="false",  # the test client speaks plain HTTP
             MATCHMAKER_EMBEDDER="tfidf",
             PYTHONPATH=os.pathsep.join(sys.path),
             DJANGO_SETTINGS_MODULE="matchmaker.settings",
