@@ -9,6 +9,7 @@ import time
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from matchmaker import solver
 from matchmaker.meetings import scheduling
@@ -31,7 +32,7 @@ def test_second_start_is_refused_with_who_and_when(b2b):
     b2b.organiser.name = "Olga Organiser"
     b2b.organiser.save()
     running = active_run(b2b.event, b2b.organiser, heartbeat_at=None)
-    with pytest.raises(scheduling.RunInProgress) as refused:
+    with pytest.raises(scheduling.RunInProgress) as refused, timezone.override(dt.UTC):
         scheduling.start_run(b2b.event, UserFactory(), 5)
     assert str(refused.value) == (
         "A scheduling run for this event is already queued or running "
