@@ -129,14 +129,9 @@ def my_requests(request: HttpRequest, event, me: Participant) -> HttpResponse:
         ).select_related("sender__person__organisation", "proposed_slot__session")
     )
     live = _live(meeting_settings)
+    free = booking.free_slots_for(me, [r.sender for r in incoming]) if live else {}
     accept_forms = [
-        (
-            r,
-            AcceptForm(
-                slots=booking.free_slots(me, r.sender) if live else [],
-                initial={"slot": r.proposed_slot_id},
-            ),
-        )
+        (r, AcceptForm(slots=free.get(r.sender_id, []), initial={"slot": r.proposed_slot_id}))
         for r in incoming
     ]
     outgoing = MeetingRequest.objects.filter(sender=me).select_related(
