@@ -305,3 +305,11 @@ class Cluster:
         self.postgres.destroy()
         shutil.rmtree(self.workdir, ignore_errors=True)
         signal.signal(signal.SIGTERM, getattr(self, "_previous_sigterm", signal.SIG_DFL))
+
+
+if __name__ == "__main__":
+    # `python bench/ops_cluster.py [--quick]` runs the fault scenarios that use this module
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_ops_cluster import main
+
+    sys.exit(main())
