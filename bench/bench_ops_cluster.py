@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import re
 import sys
@@ -306,7 +307,7 @@ def scenario_restart(cluster: Cluster, report: Report, setup: dict, readers: int
 
 # --- kill ------------------------------------------------------------------------------------
 def scenario_kill(cluster: Cluster, report: Report, setup: dict, stale: int) -> None:
-    from matchmaker.meetings.models import Meeting, SchedulerRun
+    from matchmaker.meetings.models import Meeting, MeetingRequest, SchedulerRun
 
     report.section("A task worker is killed (SIGKILL) in the middle of a scheduler run")
     event = setup["big"]
@@ -322,17 +323,22 @@ def scenario_kill(cluster: Cluster, report: Report, setup: dict, stale: int) -> 
             "pk", "slot_id", "table_id", "status", "is_published"
         )
     )
-    response = client.post(cluster.url(base), data={"time_limit": 300}, timeout=30)
-    run_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
-    deadline = time.monotonic() + 120
-    run = SchedulerRun.objects.get(pk=run_id)
-    while time.monotonic() < deadline:
-        run.refresh_from_db()
-        if run.status == "running" and run.progress >= 30:
+    # then more accepted requests: a run that has real work (new meetings around kept ones)
+    MeetingRequest.objects.bulk_create(setup["later_requests"])
+    for attempt in range(1, 4):  # a run that ends before the kill is tried again, at most 3 times
+        response = client.post(cluster.url(base), data={"time_limit": 300}, timeout=30)
+        run_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
+        deadline = time.monotonic() + 120
+        run = SchedulerRun.objects.get(pk=run_id)
+        while time.monotonic() < deadline:
+            run.refresh_from_db()
+            if run.status != "queued" and (run.status != "running" or run.progress >= 30):
+                break
+            time.sleep(0.2)
+        if run.status == "running":
             break
-        time.sleep(0.5)
+        report.say(f"attempt {attempt}: the run ended ({run.status}) before it could be killed")
     report.check(run.status == "running", f"the run is solving on worker {run.worker}")
-    time.sleep(2)
     pid = int(run.worker.rsplit(":", 1)[1])
     cluster.kill_worker(pid)
     killed = time.monotonic()
@@ -388,17 +394,14 @@ def prepare(args) -> dict:
     while len(pairs) < 900:
         a, b = rng.sample(range(len(big_participants)), 2)
         pairs.add((min(a, b), max(a, b)))
-    MeetingRequest.objects.bulk_create(
-        [
-            MeetingRequest(
-                event=big,
-                sender=big_participants[a],
-                receiver=big_participants[b],
-                status="accepted",
-            )
-            for a, b in sorted(pairs)
-        ]
-    )
+    requests = [
+        MeetingRequest(
+            event=big, sender=big_participants[a], receiver=big_participants[b], status="accepted"
+        )
+        for a, b in sorted(pairs, key=lambda _pair: rng.random())
+    ]
+    # half now (the schedule that gets published), half later (the run that gets killed)
+    MeetingRequest.objects.bulk_create(requests[:450])
     organisers = [
         User.objects.get(email=iter_mission.ORGANISER_EMAIL),
         people.organiser(iter_event, "second.organiser@load.example", "Second Organiser"),
@@ -421,6 +424,7 @@ def prepare(args) -> dict:
         "live": live,
         "live_participants": live_participants,
         "big": big,
+        "later_requests": requests[450:],
         "sessions": sessions,
         "organiser_clients": [people.browser(sessions[u.pk]) for u in organisers],
         "big_organiser": people.browser(sessions[big_organiser.pk]),
@@ -444,6 +448,7 @@ def main() -> int:
     if args.quick:
         env["MATCHMAKER_RUN_HEARTBEAT_SECONDS"] = "2"
     started = time.monotonic()
+    load_start = os.getloadavg()[0]
     report.say(f"# Production layout under load and faults ({'quick' if args.quick else 'full'})\n")
     report.say(f"Command: `{command}`  ")
     report.say(f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  ")
@@ -463,6 +468,10 @@ def main() -> int:
         scenario_kill(cluster, report, setup, args.stale_seconds)
         report.say(f"\nScenarios done after {time.monotonic() - started:.0f} s.")
     report.say(f"\nTotal {time.monotonic() - started:.0f} s; all processes stopped.")
+    report.say(
+        f"Machine: {os.cpu_count()} cores shared with other work; load average (1 min) at the "
+        f"start {load_start:.2f}, at the end {os.getloadavg()[0]:.2f}."
+    )
     report.say(
         "\nResult: "
         + ("all checks passed" if not report.failures else f"FAILED: {report.failures}")
