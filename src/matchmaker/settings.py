@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "matchmaker.core.unavailable.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -93,6 +94,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("MATCHMAKER_DATABASE_URL", f"sqlite:///{VAR_DIR / 'matchmaker.sqlite3'}"),
         conn_max_age=envint("MATCHMAKER_DB_CONN_MAX_AGE", 0),
+        # a kept connection is tested before reuse, so a restarted database costs no errors
+        conn_health_checks=envbool("MATCHMAKER_DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -163,6 +166,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# A scheduler run's worker writes a heartbeat this often (seconds); a running run without one
+# for MATCHMAKER_RUN_STALE_SECONDS is failed, and a run no worker picked up for
+# MATCHMAKER_RUN_QUEUE_SECONDS too, so a killed worker never blocks the next run.
+MATCHMAKER_RUN_HEARTBEAT_SECONDS = envint("MATCHMAKER_RUN_HEARTBEAT_SECONDS", 5)
+MATCHMAKER_RUN_STALE_SECONDS = envint("MATCHMAKER_RUN_STALE_SECONDS", 45)
+MATCHMAKER_RUN_QUEUE_SECONDS = envint("MATCHMAKER_RUN_QUEUE_SECONDS", 900)
 
 # Sent mail is deleted this many days after sending (`matchmaker send_outbox`); 0 keeps it.
 MATCHMAKER_OUTBOX_KEEP_DAYS = envint("MATCHMAKER_OUTBOX_KEEP_DAYS", 90)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+
+from matchmaker.core.unavailable import DATABASE_ERRORS, service_unavailable
 
 
 def _render(request: HttpRequest, status: int) -> HttpResponse:
@@ -27,4 +31,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # called while the exception is being handled: a database outage is a 503, not a bug
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return service_unavailable(request)
     return _render(request, 500)

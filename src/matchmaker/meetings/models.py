@@ -435,14 +435,29 @@ class SchedulerRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # the executing worker writes this every few seconds; a run whose heartbeat stops is failed
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True, help_text="host:pid of the worker")
     finished_at = models.DateTimeField(null=True, blank=True)
     # What was published, frozen at publication: the run page shows this afterwards instead of
     # recomputing the preview against meetings moved or cancelled since (scheduling.summarise).
     published_summary = models.JSONField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # the database refuses a second queued or running run of one event, whichever
+            # web process or machine starts it
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_run_per_event",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Run {self.pk} of {self.event}"

@@ -7,17 +7,25 @@ impossible), "r<pk>" an accepted request not yet held.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import math
+import os
+import socket
+import threading
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from matchmaker import solver
+from matchmaker.core.timefmt import format_when
 from matchmaker.events.models import Event, Participant
 from matchmaker.meetings.models import (
     Meeting,
@@ -32,6 +40,8 @@ from matchmaker.meetings.models import (
     new_uid,
 )
 from matchmaker.meetings.setup import allowed_pairs, settings_for
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_WEIGHT = 2  # both sides said yes
 KEPT_WEIGHT = 3  # an existing meeting: dropping it costs more than not adding a new one
@@ -153,25 +163,160 @@ def build_problem(event: Event) -> solver.Problem:
     )
 
 
+class RunInProgress(Exception):
+    """The event already has a queued or running run; the message says whose and since when."""
+
+    def __init__(self, run: SchedulerRun):
+        self.run = run
+        who = run.created_by.name if run.created_by else _("an organiser")
+        when = format_when(run.created_at, run.event.tz, "long") + f" ({run.event.time_zone})"
+        super().__init__(
+            _(
+                "A scheduling run for this event is already queued or running "
+                "(started by %(who)s at %(when)s)."
+            )
+            % {"who": who, "when": when}
+        )
+
+
 def start_run(event: Event, user, time_limit: int = 30) -> SchedulerRun:
-    """Record a queued run and hand it to the task worker."""
+    """Record a queued run and hand it to the task worker; RunInProgress when one is active.
+
+    Race-free across web processes: the event row is locked while we look, and the database
+    refuses a second active run of an event anyway (one_active_run_per_event)."""
     from matchmaker.meetings.tasks import run_scheduler
 
-    run = SchedulerRun.objects.create(event=event, created_by=user, time_limit=time_limit)
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).first()
+        expire_stale_runs(event)
+        active = _active_run(event)
+        if active is not None:
+            raise RunInProgress(active)
+        try:
+            with transaction.atomic():
+                run = SchedulerRun.objects.create(
+                    event=event, created_by=user, time_limit=time_limit
+                )
+        except IntegrityError:
+            raise RunInProgress(_active_run(event)) from None
     run_scheduler.enqueue(run.pk)
     return run
 
 
+def _active_run(event: Event) -> SchedulerRun | None:
+    return (
+        SchedulerRun.objects.filter(event=event, status__in=SchedulerRun.ACTIVE)
+        .select_related("created_by")
+        .first()
+    )
+
+
+def expire_stale_runs(event: Event | None = None, now: dt.datetime | None = None) -> int:
+    """Fail the runs whose worker stopped (no heartbeat for MATCHMAKER_RUN_STALE_SECONDS) or
+    that no worker picked up (queued for MATCHMAKER_RUN_QUEUE_SECONDS). Returns how many.
+
+    Called by whoever looks first: the run page, start_run and `matchmaker expire_runs`."""
+    now = now or timezone.now()
+    runs = SchedulerRun.objects.all() if event is None else SchedulerRun.objects.filter(event=event)
+    stale = runs.filter(
+        status=SchedulerRun.Status.RUNNING,
+        heartbeat_at__lt=now - dt.timedelta(seconds=settings.MATCHMAKER_RUN_STALE_SECONDS),
+    ).update(
+        status=SchedulerRun.Status.FAILED,
+        message=_("The worker running this schedule stopped; start it again."),
+        progress=100,
+        finished_at=now,
+    )
+    unclaimed = runs.filter(
+        status=SchedulerRun.Status.QUEUED,
+        created_at__lt=now - dt.timedelta(seconds=settings.MATCHMAKER_RUN_QUEUE_SECONDS),
+    ).update(
+        status=SchedulerRun.Status.FAILED,
+        message=_("No task worker picked up this run; check that the workers are running."),
+        progress=100,
+        finished_at=now,
+    )
+    return stale + unclaimed
+
+
+class _Heartbeat:
+    """Writes the run's heartbeat from a thread while the solver holds the worker's thread."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop.wait(settings.MATCHMAKER_RUN_HEARTBEAT_SECONDS):
+                try:
+                    SchedulerRun.objects.filter(
+                        pk=self.run_id, status=SchedulerRun.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError as error:  # the next beat tries again
+                    logger.warning(
+                        "scheduler run %s: heartbeat not written: %s", self.run_id, error
+                    )
+        finally:
+            connections.close_all()  # this thread's own connection
+
+
+def _save_if_running(run: SchedulerRun, **fields) -> bool:
+    """Store fields unless the run was given up meanwhile (then nothing is written)."""
+    for name, value in fields.items():
+        setattr(run, name, value)
+    return bool(
+        SchedulerRun.objects.filter(pk=run.pk, status=SchedulerRun.Status.RUNNING).update(**fields)
+    )
+
+
 def execute_run(run: SchedulerRun) -> SchedulerRun:
-    """Build the problem, solve it, store the result. Errors are stored, not raised."""
-    run.status = SchedulerRun.Status.RUNNING
-    run.progress = 10
-    run.save(update_fields=["status", "progress"])
+    """Build the problem, solve it, store the result. Errors are stored, not raised.
+
+    Only a queued run is executed (a run that was failed meanwhile or taken by another worker
+    is left alone), and the result is only stored while the run is still running."""
+    now = timezone.now()
+    claimed = SchedulerRun.objects.filter(pk=run.pk, status=SchedulerRun.Status.QUEUED).update(
+        status=SchedulerRun.Status.RUNNING,
+        progress=10,
+        started_at=now,
+        heartbeat_at=now,
+        worker=f"{socket.gethostname()}:{os.getpid()}"[:100],
+    )
+    run.refresh_from_db()
+    if not claimed:
+        return run
+    # inside a transaction (the demo loader) nobody else sees the run, so nobody waits for a
+    # heartbeat, and on SQLite the heartbeat's write would wait for our own transaction
+    beating = nullcontext() if transaction.get_connection().in_atomic_block else _Heartbeat(run.pk)
+    try:
+        with beating:
+            outcome = _solve(run)
+    except Exception:
+        logger.exception("scheduler run %s failed", run.pk)
+        outcome = {
+            "status": SchedulerRun.Status.FAILED,
+            "message": _("The scheduler stopped on an unexpected error; start it again."),
+        }
+    if not _save_if_running(run, progress=100, finished_at=timezone.now(), **outcome):
+        run.refresh_from_db()
+    return run
+
+
+def _solve(run: SchedulerRun) -> dict:
+    """The run's outcome as the fields to store."""
     try:
         problem = build_problem(run.event)
-        run.problem = problem.to_dict()
-        run.progress = 30
-        run.save(update_fields=["problem", "progress"])
+        _save_if_running(run, problem=problem.to_dict(), progress=30)
         previous = _published_schedule(run.event)
         result = solver.solve(problem, time_limit=run.time_limit, workers=2, previous=previous)
         if result.status not in ("infeasible", "unknown"):
@@ -179,26 +324,19 @@ def execute_run(run: SchedulerRun) -> SchedulerRun:
             if violations:
                 raise solver.SolverError("; ".join(v.message for v in violations))
     except solver.SolverError as error:
-        run.status = SchedulerRun.Status.FAILED
-        run.message = str(error)
-    else:
-        run.result = result.to_dict()
-        run.status = SchedulerRun.Status.DONE
-        run.message = ""
-        # No schedule: the run keeps the result (the conflict explains it) but can never be
-        # published, which would cancel every meeting.
-        if result.status == "infeasible":
-            run.status = SchedulerRun.Status.FAILED
-            run.message = _("The rules cannot all be kept; see the conflict below.")
-        elif result.status == "unknown":
-            run.status = SchedulerRun.Status.FAILED
-            run.message = _(
-                "No schedule was found in the time allowed. Allow more time or relax the rules."
-            )
-    run.progress = 100
-    run.finished_at = timezone.now()
-    run.save()
-    return run
+        return {"status": SchedulerRun.Status.FAILED, "message": str(error)}
+    outcome = {"result": result.to_dict(), "status": SchedulerRun.Status.DONE, "message": ""}
+    # No schedule: the run keeps the result (the conflict explains it) but can never be
+    # published, which would cancel every meeting.
+    if result.status == "infeasible":
+        outcome["status"] = SchedulerRun.Status.FAILED
+        outcome["message"] = _("The rules cannot all be kept; see the conflict below.")
+    elif result.status == "unknown":
+        outcome["status"] = SchedulerRun.Status.FAILED
+        outcome["message"] = _(
+            "No schedule was found in the time allowed. Allow more time or relax the rules."
+        )
+    return outcome
 
 
 def _published_schedule(event: Event) -> solver.Schedule | None:

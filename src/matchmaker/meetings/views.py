@@ -167,11 +167,12 @@ def my_requests(request: HttpRequest, event, me: Participant) -> HttpResponse:
     )
     live = _live(meeting_settings)
     tz = viewer_timezone(request.user, event)
+    free = booking.free_slots_for(me, [r.sender for r in incoming]) if live else {}
     accept_forms = [
         (
             r,
             AcceptForm(
-                slots=booking.free_slots(me, r.sender) if live else [],
+                slots=free.get(r.sender_id, []),
                 initial={"slot": r.proposed_slot_id},
                 # one form per request on the page: ids must not repeat
                 auto_id=f"id_request_{r.pk}_%s",

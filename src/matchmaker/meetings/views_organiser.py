@@ -45,6 +45,7 @@ from matchmaker.meetings.models import (
 def overview(request: HttpRequest, event) -> HttpResponse:
     """Organisers: the B2B set-up and its state at a glance."""
     booking.expire_requests(event)
+    scheduling.expire_stale_runs(event)
     requests = MeetingRequest.objects.filter(event=event)
     counts = scheduling.meetings_per_participant(event)
     participants = event.participants.filter(status=Participant.Status.APPROVED).count()
@@ -418,16 +419,17 @@ def run_start(request: HttpRequest, event) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose how much time the scheduler may take."))
         return redirect("meetings:manage", slug=event.slug)
-    if event.scheduler_runs.filter(
-        status__in=[SchedulerRun.Status.QUEUED, SchedulerRun.Status.RUNNING]
-    ).exists():
-        messages.error(request, _("A run is already in progress."))
+    try:
+        run = scheduling.start_run(event, request.user, form.cleaned_data["time_limit"])
+    except scheduling.RunInProgress as error:
+        messages.error(request, str(error))
         return redirect("meetings:manage", slug=event.slug)
-    run = scheduling.start_run(event, request.user, form.cleaned_data["time_limit"])
     return redirect("meetings:run", slug=event.slug, pk=run.pk)
 
 
 def _run(event, pk: int) -> SchedulerRun:
+    # the page and its poll are where an organiser first sees a run whose worker stopped
+    scheduling.expire_stale_runs(event)
     return get_object_or_404(SchedulerRun, pk=pk, event=event)
 
 
