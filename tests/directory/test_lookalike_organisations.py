@@ -122,3 +122,13 @@ def test_rows_of_a_new_organisation_in_several_spellings_share_it():
     _preview, people = confirm_directory_import(staff, token)
     assert [p.organisation.name for p in people] == ["Nova Sp. z o.o.", "Nova Sp. z o.o."]
     assert Organisation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_known_person_is_matched_with_the_same_spelling_rule(acme):
+    PersonFactory(organisation=acme, email="jan@acme.example")
+    staff = UserFactory(is_staff=True)
+    preview, _token = preview_directory_import(staff, [row("ACME LODZ")])
+    assert [(r.errors, r.person_exists, r.organisation_exists) for r in preview.rows] == [
+        ({}, True, True)
+    ]

@@ -497,7 +497,7 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
                 seen_emails.setdefault(email, index)
                 person = existing_people.get(email)
                 if person is not None:
-                    if person.organisation.name.lower() != cleaned["organisation"].lower():
+                    if name_key(person.organisation.name) != name_key(cleaned["organisation"]):
                         # says nothing the file does not: whose address it is stays private
                         row.errors["email"] = _(
                             "This email address cannot be imported with this organisation."
