@@ -251,11 +251,15 @@ MATCHMAKER_RATE_LIMITS = {
     "password_reset_address": envstr("MATCHMAKER_RESET_RATE_ADDRESS", "3/h"),
     "email_change_ip": envstr("MATCHMAKER_EMAIL_CHANGE_RATE_IP", "10/h"),
     "invite_ip": envstr("MATCHMAKER_INVITE_RATE_IP", "30/h"),
+    "invite_address": envstr("MATCHMAKER_INVITE_RATE_ADDRESS", "3/h"),
 }
 # Where the client's address is: REMOTE_ADDR, or behind a proxy the header it sets (which a
-# client must not be able to set itself).
-RATELIMIT_IP_META_KEY = envstr("MATCHMAKER_CLIENT_IP_HEADER", "REMOTE_ADDR")
-AXES_IPWARE_META_PRECEDENCE_ORDER = (RATELIMIT_IP_META_KEY,)
+# client must not be able to set itself); for X-Forwarded-For, how many proxies append to it.
+# One function reads it for both the sign-in lockout and the request limits.
+MATCHMAKER_CLIENT_IP_HEADER = envstr("MATCHMAKER_CLIENT_IP_HEADER", "REMOTE_ADDR")
+MATCHMAKER_TRUSTED_PROXY_HOPS = envint("MATCHMAKER_TRUSTED_PROXY_HOPS", 1)
+RATELIMIT_IP_META_KEY = "matchmaker.accounts.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "matchmaker.accounts.throttle.client_ip"
 if envstr("MATCHMAKER_CACHE", "local") == "database":
     CACHES = {
         "default": {

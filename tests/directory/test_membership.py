@@ -426,8 +426,8 @@ def test_my_organisation_offers_the_entry_listed_under_my_address_by_email(clien
     client.force_login(user)
     response = client.get(reverse("directory:mine"), follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        "You are listed in the directory already. We have emailed you a link: follow it to "
-        "attach that entry to your account."
+        "You are listed in the directory already. We sent you a link by email (at most once an "
+        "hour): follow it to attach that entry to your account."
     ]
     listed.refresh_from_db()
     assert listed.user is None

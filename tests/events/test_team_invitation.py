@@ -115,3 +115,14 @@ def test_who_may_create_events(client_for, roles, role):
     assert response.status_code == expected
     listing = client.get(reverse("events:list")).content.decode()
     assert (reverse("events:create") in listing) == (expected == 200)
+
+
+@pytest.mark.django_db
+def test_team_invitations_are_limited_per_address_with_the_same_answer(client_for, roles):
+    client = client_for(roles.organiser)
+    for _attempt in range(4):
+        assert invite(client, roles.event, "colleague@example.org") == SENT
+    assert invite(client, roles.event, "other@example.org") == SENT
+    assert [m.to[0].rsplit("<", 1)[-1].rstrip(">") for m in mail.outbox] == [
+        "colleague@example.org"
+    ] * 3 + ["other@example.org"]

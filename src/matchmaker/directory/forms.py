@@ -6,6 +6,7 @@ from django_countries import countries
 
 from matchmaker.accounts.forms import check_new_password
 from matchmaker.core.forms import HttpsURLField
+from matchmaker.directory import services
 from matchmaker.directory.models import MarketplaceItem, Organisation, Sector
 from matchmaker.directory.taxonomy import translated_languages
 
@@ -49,6 +50,23 @@ class OrganisationForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
             "competences": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        name, country = cleaned.get("name"), cleaned.get("country")
+        unchanged = self.instance.pk and not {"name", "country"} & set(self.changed_data)
+        # a look-alike of a listed organisation would collect the people imported for it
+        if name and country and not unchanged:
+            if services.organisations_named(name, country, exclude_pk=self.instance.pk):
+                self.add_error(
+                    "name",
+                    _(
+                        "An organisation with this name is already in the directory for this "
+                        "country: ask one of its members to invite you, or contact the "
+                        "organisers."
+                    ),
+                )
+        return cleaned
 
 
 class OwnOrganisationForm(OrganisationForm):

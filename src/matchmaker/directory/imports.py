@@ -30,6 +30,7 @@ from django_countries import countries
 from matchmaker.core import stashes
 from matchmaker.directory.membership import send_person_invitation
 from matchmaker.directory.models import Organisation, Person, Sector
+from matchmaker.directory.services import name_key
 from matchmaker.directory.taxonomy import LANGUAGE_CODES
 
 COLUMNS = [
@@ -398,11 +399,27 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
 
 
+def _organisations_by_name() -> dict[tuple[str, str], list[Organisation]]:
+    """Every organisation under its (name_key, country code): a row names an organisation by
+    those two, so a name listed twice in a country cannot tell which one a row means."""
+    found: dict[tuple[str, str], list[Organisation]] = {}
+    for organisation in Organisation.objects.order_by("pk"):
+        key = (name_key(organisation.name), organisation.country.code)
+        found.setdefault(key, []).append(organisation)
+    return found
+
+
+AMBIGUOUS_ORGANISATION_MESSAGE = gettext_lazy(
+    "Several organisations in the directory have this name in this country; import these "
+    "people by hand, or ask the directory's administrators to merge the organisations first."
+)
+
+
 def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
     """Check every row; errors are per field, in the user's language."""
     sectors = {s.code.lower(): s for s in Sector.objects.all()}
     sectors.update({s.name.lower(): s for s in sectors.copy().values()})
-    existing_orgs = {(o.name.lower(), o.country.code): o for o in Organisation.objects.all()}
+    existing_orgs = _organisations_by_name()
     existing_people = {
         p.email.lower(): p
         for p in Person.objects.select_related("organisation").exclude(email=None)
@@ -480,14 +497,18 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
                 seen_emails.setdefault(email, index)
                 person = existing_people.get(email)
                 if person is not None:
-                    if person.organisation.name.lower() != cleaned["organisation"].lower():
+                    if name_key(person.organisation.name) != name_key(cleaned["organisation"]):
                         # says nothing the file does not: whose address it is stays private
                         row.errors["email"] = _(
                             "This email address cannot be imported with this organisation."
                         )
                     row.person_exists = True
-        key = (cleaned["organisation"].lower(), cleaned.get("country") or "")
-        row.organisation_exists = key in existing_orgs
+        matches = existing_orgs.get(
+            (name_key(cleaned["organisation"]), cleaned.get("country") or ""), []
+        )
+        if len(matches) > 1:
+            row.errors["organisation"] = str(AMBIGUOUS_ORGANISATION_MESSAGE)
+        row.organisation_exists = bool(matches)
         row.cleaned = cleaned
         result.append(row)
     return ImportPreview(rows=result, columns=COLUMNS)
@@ -502,15 +523,16 @@ def save_import(preview: ImportPreview, event=None) -> list[Person]:
     the owner of that address claim the entry."""
     if not preview.is_valid:
         raise ValueError("Only an import without errors can be saved.")
-    organisations: dict[tuple[str, str], Organisation] = {
-        (o.name.lower(), o.country.code): o for o in Organisation.objects.all()
-    }
+    organisations = _organisations_by_name()
     people: list[Person] = []
     invited: list[Person] = []
     for row in preview.rows:
         data = row.cleaned
-        key = (data["organisation"].lower(), data["country"])
-        organisation = organisations.get(key)
+        key = (name_key(data["organisation"]), data["country"])
+        matches = organisations.get(key, [])
+        if len(matches) > 1:
+            raise ValueError("A row names more than one organisation; validate the rows again.")
+        organisation = matches[0] if matches else None
         if organisation is None:
             organisation = Organisation.objects.create(
                 name=data["organisation"],
@@ -524,7 +546,7 @@ def save_import(preview: ImportPreview, event=None) -> list[Person]:
                 languages=data["languages"],
             )
             organisation.sectors.set(data["sectors"])
-            organisations[key] = organisation
+            organisations[key] = [organisation]
         person = None
         if data["email"]:
             person = Person.objects.filter(email__iexact=data["email"]).first()

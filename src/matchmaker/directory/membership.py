@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matchmaker.accounts import services as accounts
-from matchmaker.accounts import tokens
+from matchmaker.accounts import throttle, tokens
 from matchmaker.core.mail import send_templated
 from matchmaker.directory.models import Organisation, Person
 
@@ -141,8 +141,11 @@ def _colleague_state(organisation: Organisation, email: str, inviter) -> str:
 
 def invite_colleague(organisation: Organisation, inviter, email: str) -> None:
     """A confirmed member (or staff) invites a colleague by email; following the link while
-    signed in as the owner of that address makes them a confirmed member."""
+    signed in as the owner of that address makes them a confirmed member. Each address gets a
+    few invitations an hour at most, silently: the inviter's answer is the same either way."""
     email = accounts.normalise_email(email)
+    if throttle.recipient_limited("invite", email):
+        return
     token = tokens.make(
         "colleague",
         {"o": organisation.pk, "e": email, "by": inviter.pk},

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from matchmaker.accounts import throttle
+from matchmaker.directory import membership
 from matchmaker.directory.models import MarketplaceItem, Organisation, Person, Sector
 
 SEARCH_FIELDS = (
@@ -122,6 +125,41 @@ def people_with_visible_email(user, organisation: Organisation) -> set[int]:
     return set(people.filter(visible).values_list("pk", flat=True))
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ı": "i",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+    }
+)
+
+
+def name_key(name: str) -> str:
+    """What two organisation names have in common when people would take them for the same
+    name: letter case, accents and runs of spaces do not count."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def organisations_named(
+    name: str, country: str, exclude_pk: int | None = None
+) -> list[Organisation]:
+    """The organisations in `country` whose name is the same as `name` (see name_key)."""
+    key = name_key(name)
+    candidates = Organisation.objects.filter(country=country).exclude(pk=exclude_pk).only("name")
+    return [organisation for organisation in candidates if name_key(organisation.name) == key]
+
+
 @transaction.atomic
 def create_own_organisation(
     user, organisation: Organisation, sectors, job_title: str = ""
@@ -151,6 +189,16 @@ def unclaimed_person_for(user) -> Person | None:
         .filter(email__iexact=user.email, user__isnull=True)
         .first()
     )
+
+
+CLAIM_LINK_INTERVAL_SECONDS = 3600
+
+
+def send_claim_link_once_an_hour(person: Person) -> None:
+    """Email an unclaimed entry its claim link, unless it was emailed within the hour: the
+    page that offers it can be reloaded at will, and every load would send another email."""
+    if throttle.first_time_in(f"claim-link:{person.pk}", CLAIM_LINK_INTERVAL_SECONDS):
+        membership.send_person_invitation(person)
 
 
 def ensure_sectors() -> int:

@@ -113,12 +113,12 @@ def own_organisation(request: HttpRequest) -> HttpResponse:
         return redirect(person.organisation)
     listed = services.unclaimed_person_for(request.user)
     if listed is not None:
-        membership.send_person_invitation(listed)
+        services.send_claim_link_once_an_hour(listed)
         messages.info(
             request,
             _(
-                "You are listed in the directory already. We have emailed you a link: follow it "
-                "to attach that entry to your account."
+                "You are listed in the directory already. We sent you a link by email (at most "
+                "once an hour): follow it to attach that entry to your account."
             ),
         )
         return redirect("home")

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from matchmaker.accounts import services as accounts
-from matchmaker.accounts import tokens
+from matchmaker.accounts import throttle, tokens
 from matchmaker.directory.imports import ImportPreview, save_import
 from matchmaker.directory.models import Person
 from matchmaker.events.models import (
@@ -134,8 +134,10 @@ def _team_state(event: Event, email: str, inviter) -> str:
 def invite_organiser(event: Event, inviter, email: str) -> None:
     """Email an invitation to join the event's team. The answer to the inviter never tells
     whether the address has an account; following the link while signed in as the owner of
-    the address adds them."""
+    the address adds them. Each address gets a few invitations an hour at most, silently."""
     email = accounts.normalise_email(email)
+    if throttle.recipient_limited("invite", email):
+        return
     token = tokens.make(
         "team", {"ev": event.pk, "e": email, "by": inviter.pk}, _team_state(event, email, inviter)
     )
