@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from matchmaker.core.forms import HttpsURLField
+from matchmaker.core.validators import ascii_email
 from matchmaker.directory.models import MarketplaceItem, Organisation, Sector
 from matchmaker.directory.taxonomy import translated_languages
 
@@ -100,7 +101,7 @@ class MarketplaceSearchForm(forms.Form):
 
 
 class ColleagueInviteForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's email address"))
+    email = forms.EmailField(label=_("Colleague's email address"), validators=[ascii_email])
 
 
 class ClaimForm(forms.Form):
