@@ -128,7 +128,9 @@ def test_wrong_passwords_count_against_the_sign_in_lockout(client, settings):
     assert settings.AXES_FAILURE_LIMIT == 5
     link = sign_up("ewa@example.org")
     for _attempt in range(4):
-        assert client.post(link, {"password": "wrong"}, REMOTE_ADDR="203.0.113.5").status_code == 200
+        assert (
+            client.post(link, {"password": "wrong"}, REMOTE_ADDR="203.0.113.5").status_code == 200
+        )
     assert client.post(link, {"password": "wrong"}, REMOTE_ADDR="203.0.113.5").status_code == 429
     # locked out from there, even with the right password
     assert client.post(link, {"password": CHOSEN}, REMOTE_ADDR="203.0.113.5").status_code == 429
