@@ -79,6 +79,14 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _confirmation_failed(request: HttpRequest, error: Exception) -> HttpResponse:
+    return _link_failed(
+        request,
+        error,
+        _("If you confirmed your address already, log in; otherwise sign up again."),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Anyone holding the emailed link may see the page (opening it changes nothing); only the
@@ -87,11 +95,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user = services.account_to_confirm(token)
     except (tokens.TokenExpired, tokens.TokenInvalid) as error:
-        return _link_failed(
-            request,
-            error,
-            _("If you confirmed your address already, log in; otherwise sign up again."),
-        )
+        return _confirmation_failed(request, error)
     if request.user.is_authenticated:
         # signing in here would swap the visitor's own account for this one
         return _message_page(
@@ -111,12 +115,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             if AxesProxyHandler.is_locked(request, credentials):
                 return throttle.too_many_requests(request)
             form.add_error("password", _("This is not the password chosen at sign-up."))
-        except (tokens.TokenExpired, tokens.TokenInvalid) as error:
-            return _link_failed(
-                request,
-                error,
-                _("If you confirmed your address already, log in; otherwise sign up again."),
-            )
+        except (tokens.TokenExpired, tokens.TokenInvalid) as error:  # used meanwhile
+            return _confirmation_failed(request, error)
         else:
             login(request, user, backend=MODEL_BACKEND)
             messages.success(
