@@ -100,7 +100,7 @@ def test_the_password_chosen_at_sign_up_opens_links_and_signs_in(client):
 
 @pytest.mark.django_db
 def test_a_signed_in_visitor_is_asked_to_sign_out_first(client):
-    """The link never switches the visitor's session to another account."""
+    """The link never switches a signed-in visitor to another account."""
     visitor = UserFactory(email="visitor@example.org")
     link = sign_up("newcomer@example.org")
     client.force_login(visitor)
