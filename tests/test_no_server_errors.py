@@ -132,7 +132,7 @@ def build_world(roles) -> World:
     offer = MarketplaceItemFactory(organisation=organisation)
     slug = event.slug
     # the signed links of the emails, for people and addresses of this world
-    pending = UserFactory(email="pending@example.org", is_active=False)
+    pending = UserFactory(email="pending@example.org", is_active=False, awaiting_confirmation=True)
     unclaimed = PersonFactory(organisation=organisation, email="unclaimed@example.org")
     asking = PersonFactory(organisation=organisation, user=UserFactory(email="asking@example.org"))
     membership.request_edit_rights(asking)

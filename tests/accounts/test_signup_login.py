@@ -46,7 +46,11 @@ def test_signup_opens_the_account_and_links_the_directory_person_only_after_conf
     [message] = mail.outbox
     assert message.to == ["Ewa Nowak <ewa@example.org>"]
     assert message.extra_headers["X-Matchmaker-Sensitive"] == "1"
-    response = client.get(confirmation_link(message))
+    link = confirmation_link(message)
+    assert client.get(link).status_code == 200  # opening the link changes nothing
+    user.refresh_from_db()
+    assert user.is_active is False
+    response = client.post(link, {"password": PASSWORD})
     assert response["Location"] == reverse("home")
     user.refresh_from_db()
     person.refresh_from_db()

@@ -131,7 +131,7 @@ def test_signing_up_with_an_imported_delegates_address_gives_nothing_until_confi
     assert client.get(reverse("directory:edit", args=[org.pk])).status_code == 302
 
     # the owner of the mailbox confirms: now the account is theirs and linked
-    client.get(link_in(mail.outbox[-1], "/accounts/confirm/"))
+    client.post(link_in(mail.outbox[-1], "/accounts/confirm/"), {"password": PASSWORD})
     marek.refresh_from_db()
     assert marek.user.email == "marek@vistula.example"
     assert client.get(requests_page).status_code == 200

@@ -15,7 +15,16 @@ class UserAdmin(BaseUserAdmin):
         (_("Personal info"), {"fields": ("name", "language", "time_zone")}),
         (
             _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {
+                "fields": (
+                    "is_active",
+                    "awaiting_confirmation",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from matchmaker.accounts import services
 from matchmaker.accounts.models import User
 from matchmaker.core.timezones import timezone_choices
+from matchmaker.core.validators import ascii_email
 
 
 def check_new_password(form: forms.Form, *, email: str) -> None:
@@ -49,6 +50,7 @@ class SignupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["email"].validators.append(ascii_email)
 
     def clean_email(self) -> str:
         return services.normalise_email(self.cleaned_data["email"])
@@ -74,6 +76,14 @@ class SignupForm(forms.ModelForm):
         )
 
 
+class ConfirmSignupForm(forms.Form):
+    password = forms.CharField(
+        label=_("The password you chose at sign-up"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"),
@@ -95,7 +105,9 @@ class AccountForm(forms.ModelForm):
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(
-        label=_("New email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("New email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        validators=[ascii_email],
     )
     password = forms.CharField(
         label=_("Your current password"),
@@ -124,6 +136,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, sending through the outbox with the link built on SITE_URL (never on
     the request's Host header). A pending account can be reset too: the reset proves the
     address and opens it (see ConfirmingSetPasswordForm)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators.append(ascii_email)
 
     def get_users(self, email):
         for user in User.objects.filter(email__iexact=services.normalise_email(email)):

@@ -52,6 +52,9 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
+    # Set by sign-up until the address is confirmed. Kept apart from is_active so that an
+    # account staff closed is never mistaken for one still waiting to be opened.
+    awaiting_confirmation = models.BooleanField(_("awaiting address confirmation"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]

@@ -1,8 +1,12 @@
 """Account life cycle: sign-up with email confirmation, email change, and the emails they send.
 
-An account exists from sign-up on but stays inactive until the owner of its address follows
-the link emailed to it; only then is it announced with `signals.email_confirmed`, which is when
-other apps may attach records kept under that address. Sign-up never tells whether an address
+An account exists from sign-up on but stays inactive until the person who signed up follows
+the link emailed to the address and enters the password they chose: the link alone proves
+only that someone read the mailbox (a mail scanner fetches links by itself), the password that
+it is the same person who signed up. Only then is the account announced with
+`signals.email_confirmed`, which is when other apps may attach records kept under that
+address. Whoever owns the address but did not sign up opens the account with a password
+reset instead, which sets their own password. Sign-up never tells whether an address
 already has an account: the visitor sees the same page either way, and the account's owner is
 told by email instead.
 """
@@ -13,6 +17,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -22,6 +27,10 @@ from matchmaker.accounts.signals import email_confirmed
 from matchmaker.core.mail import send_templated
 
 logger = logging.getLogger(__name__)
+
+
+class WrongPassword(Exception):
+    """The password is not the one chosen at sign-up."""
 
 
 class EmailChangeError(Exception):
@@ -53,8 +62,8 @@ def normalise_email(email: str) -> str:
 
 
 def is_pending(user: User) -> bool:
-    """Signed up but the address is not confirmed yet (never active, never signed in)."""
-    return not user.is_active and user.last_login is None
+    """Signed up but the address is not confirmed yet (an account staff closed is not)."""
+    return user.awaiting_confirmation and not user.is_active
 
 
 # --- sign-up -------------------------------------------------------------------------------
@@ -75,7 +84,14 @@ def sign_up(*, email: str, name: str, password: str, language: str, time_zone: s
     email = normalise_email(email)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
-        user = User(email=email, name=name, language=language, time_zone=time_zone, is_active=False)
+        user = User(
+            email=email,
+            name=name,
+            language=language,
+            time_zone=time_zone,
+            is_active=False,
+            awaiting_confirmation=True,
+        )
         user.set_password(password)
         try:
             with transaction.atomic():
@@ -86,6 +102,8 @@ def sign_up(*, email: str, name: str, password: str, language: str, time_zone: s
             send_sensitive("accounts/email/confirm_signup", {"link": activation_link(user)}, user)
             return
     if existing is not None:
+        # hash the password all the same, so the time taken does not tell the addresses apart
+        make_password(password)
         send_address_in_use(existing)
 
 
@@ -100,14 +118,23 @@ def send_address_in_use(user: User) -> None:
     )
 
 
-def confirm_account(token: str) -> User:
-    """Activate the account the link names; raises tokens.TokenExpired / TokenInvalid (also
-    for a link used already)."""
+def account_to_confirm(token: str) -> User:
+    """The waiting account the link names, unchanged; raises tokens.TokenExpired /
+    TokenInvalid (also for a link used already, or made worthless by a password reset)."""
     payload = tokens.read("activate", token)
     user = User.objects.filter(pk=payload.get("u")).first()
     if user is None or not is_pending(user):
         raise tokens.TokenInvalid
     tokens.check_state(payload, _activation_state(user))
+    return user
+
+
+def confirm_account(token: str, password: str) -> User:
+    """Activate the account the link names if `password` is the one chosen at sign-up; raises
+    tokens.TokenExpired / TokenInvalid, or WrongPassword (and then changes nothing)."""
+    user = account_to_confirm(token)
+    if not user.check_password(password):
+        raise WrongPassword
     activate(user)
     return user
 
@@ -115,7 +142,8 @@ def confirm_account(token: str) -> User:
 def activate(user: User) -> None:
     """The owner of the address has proved it: open the account and announce the address."""
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    user.awaiting_confirmation = False
+    user.save(update_fields=["is_active", "awaiting_confirmation"])
     email_confirmed.send(sender=User, user=user, email=user.email)
 
 
@@ -123,7 +151,18 @@ def activate(user: User) -> None:
 
 
 def _email_state(user: User) -> str:
-    return tokens.fingerprint("email", user.pk, user.email)
+    # a new password (say, after noticing a change nobody asked for) or closing the account
+    # makes waiting links worthless
+    return tokens.fingerprint("email", user.pk, user.email, user.password, user.is_active)
+
+
+def send_email_change_notice(template_prefix: str, user: User, old_email: str, new_email: str):
+    """Tell the address an account is leaving; holds no link that changes anything."""
+    send_templated(
+        template_prefix,
+        {"new_email": new_email, "reset_link": absolute_url(reverse("accounts:password_reset"))},
+        Address(old_email, user.name, user.language, user.time_zone),
+    )
 
 
 def request_email_change(user: User, new_email: str) -> None:
@@ -133,6 +172,7 @@ def request_email_change(user: User, new_email: str) -> None:
     new_email = normalise_email(new_email)
     if new_email == user.email.lower():
         return
+    send_email_change_notice("accounts/email/email_change_requested", user, user.email, new_email)
     other = User.objects.filter(email__iexact=new_email).first()
     if other is not None:
         send_address_in_use(other)
@@ -158,6 +198,7 @@ def confirm_email_change(token: str) -> User:
     tokens.check_state(payload, _email_state(user))
     if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
         raise EmailChangeError(_("Another account uses this address now; nothing was changed."))
+    old_email = user.email
     user.email = new_email
     try:
         with transaction.atomic():
@@ -166,6 +207,7 @@ def confirm_email_change(token: str) -> User:
         raise EmailChangeError(
             _("Another account uses this address now; nothing was changed.")
         ) from None
+    send_email_change_notice("accounts/email/email_changed", user, old_email, new_email)
     if user.is_active:
         email_confirmed.send(sender=User, user=user, email=user.email)
     return user

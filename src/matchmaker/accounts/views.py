@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -18,6 +20,7 @@ from matchmaker.accounts import services, throttle, tokens
 from matchmaker.accounts.forms import (
     AccountForm,
     ConfirmingSetPasswordForm,
+    ConfirmSignupForm,
     EmailChangeForm,
     PasswordResetForm,
     SignupForm,
@@ -76,20 +79,51 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+def _confirmation_failed(request: HttpRequest, error: Exception) -> HttpResponse:
+    return _link_failed(
+        request,
+        error,
+        _("If you confirmed your address already, log in; otherwise sign up again."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Anyone holding the emailed link: opens the account and signs its owner in."""
+    """Anyone holding the emailed link may see the page (opening it changes nothing); only the
+    visitor who enters the password chosen at sign-up opens the account and is signed in.
+    Wrong passwords count against the sign-in lockout of the address."""
     try:
-        user = services.confirm_account(token)
+        user = services.account_to_confirm(token)
     except (tokens.TokenExpired, tokens.TokenInvalid) as error:
-        return _link_failed(
+        return _confirmation_failed(request, error)
+    if request.user.is_authenticated:
+        # signing in here would swap the visitor's own account for this one
+        return _message_page(
             request,
-            error,
-            _("If you confirmed your address already, log in; otherwise sign up again."),
+            _("Sign out first"),
+            _("You are signed in to another account. Sign out, then open the link again."),
         )
-    login(request, user, backend=MODEL_BACKEND)
-    messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.name})
-    return redirect("home")
+    credentials = {"username": user.email}
+    if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
+        return throttle.too_many_requests(request)
+    form = ConfirmSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.confirm_account(token, form.cleaned_data["password"])
+        except services.WrongPassword:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if AxesProxyHandler.is_locked(request, credentials):
+                return throttle.too_many_requests(request)
+            form.add_error("password", _("This is not the password chosen at sign-up."))
+        except (tokens.TokenExpired, tokens.TokenInvalid) as error:  # used meanwhile
+            return _confirmation_failed(request, error)
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            messages.success(
+                request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.name}
+            )
+            return redirect("home")
+    return render(request, "accounts/confirm.html", {"form": form, "email": user.email})
 
 
 @login_required

@@ -6,6 +6,7 @@ from django_countries import countries
 
 from matchmaker.accounts.forms import check_new_password
 from matchmaker.core.forms import HttpsURLField
+from matchmaker.core.validators import ascii_email
 from matchmaker.directory import services
 from matchmaker.directory.models import MarketplaceItem, Organisation, Sector
 from matchmaker.directory.taxonomy import translated_languages
@@ -119,7 +120,7 @@ class MarketplaceSearchForm(forms.Form):
 
 
 class ColleagueInviteForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's email address"))
+    email = forms.EmailField(label=_("Colleague's email address"), validators=[ascii_email])
 
 
 class ClaimForm(forms.Form):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from matchmaker.core import stashes
+from matchmaker.core.validators import ASCII_EMAIL_MESSAGE, ascii_email
 from matchmaker.directory.membership import send_person_invitation
 from matchmaker.directory.models import Organisation, Person, Sector
 from matchmaker.directory.services import name_key
@@ -486,9 +487,14 @@ def validate_rows(rows: list[dict[str, str]]) -> ImportPreview:
         cleaned["email"] = email or None
         if email:
             try:
+                ascii_email(email)
                 validate_email(email)
-            except ValidationError:
-                row.errors["email"] = _("Enter a valid email address.")
+            except ValidationError as error:
+                row.errors["email"] = (
+                    str(ASCII_EMAIL_MESSAGE)
+                    if error.code == "ascii_email"
+                    else _("Enter a valid email address.")
+                )
             else:
                 if email in seen_emails:
                     row.errors["email"] = _("The same email address is on line %(line)d.") % {

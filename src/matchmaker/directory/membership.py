@@ -116,9 +116,13 @@ def claim_with_new_account(person: Person, name: str, password: str):
     if user is not None and not accounts.is_pending(user):
         raise MembershipError(_("An account uses this address already; log in to accept."))
     if user is None:
-        user = User(email=person.email.lower(), language="en")
+        user = User(language="en")
+    # the address the invitation proved, also over a waiting sign-up whose address only
+    # matched it case-insensitively
+    user.email = accounts.normalise_email(person.email)
     user.name = name
     user.is_active = True
+    user.awaiting_confirmation = False
     user.set_password(password)
     try:
         with transaction.atomic():

@@ -14,6 +14,7 @@ from matchmaker.core.forms import (
 )
 from matchmaker.core.timefmt import DATETIME_INPUT_FORMAT, in_zone
 from matchmaker.core.timezones import is_valid_timezone, timezone_choices
+from matchmaker.core.validators import ascii_email
 from matchmaker.directory.taxonomy import translated_languages
 from matchmaker.events.models import (
     Event,
@@ -244,4 +245,6 @@ class ImportOptionsForm(forms.Form):
 
 
 class TeamMemberForm(forms.Form):
-    email = forms.EmailField(label=_("Email address of a Matchmaker account"))
+    email = forms.EmailField(
+        label=_("Email address of a Matchmaker account"), validators=[ascii_email]
+    )
