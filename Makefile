@@ -32,8 +32,8 @@ demo: install
 
 test: system-deps install-test
 	$(BIN)/pytest -p no:cacheprovider -q tests
-	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest -p no:cacheprovider -q tests \
-		--ignore=tests/solver --ignore=tests/matching --ignore=tests/e2e
+	MATCHMAKER_SWEEP_EXAMPLES=2 $(BIN)/python scripts/with_postgres.py $(BIN)/pytest \
+		-p no:cacheprovider -q tests --ignore=tests/solver --ignore=tests/matching --ignore=tests/e2e
 
 test-sqlite: install-test
 	$(BIN)/pytest -q tests
