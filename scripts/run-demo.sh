@@ -8,7 +8,7 @@ BIN="$(dirname "$0")/../.venv/bin"
 export MATCHMAKER_DEV=1
 export MATCHMAKER_DEBUG="${MATCHMAKER_DEBUG:-1}"
 
-"$BIN/matchmaker" db_worker --queue-name default >var/worker.log 2>&1 &
+"$BIN/matchmaker" task_worker --queue-name default >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
