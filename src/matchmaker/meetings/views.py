@@ -150,7 +150,14 @@ def request_meeting(request: HttpRequest, event, me: Participant, pk: int) -> Ht
     return render(
         request,
         "meetings/request.html",
-        {"event": event, "other": other, "form": form, "live": live, "tz_name": str(tz)},
+        {
+            "event": event,
+            "other": other,
+            "form": form,
+            "live": live,
+            "no_free_slot": live and not slots,
+            "tz_name": str(tz),
+        },
     )
 
 
