@@ -3,19 +3,26 @@
     python bench/bench_page_cost.py            # ITER demo + 300 participants, 30 rounds
     python bench/bench_page_cost.py --quick    # 40 participants, 5 rounds
     python bench/bench_page_cost.py --profile partners   # pyinstrument tree of one page
+    python bench/bench_page_cost.py --against main       # before/after, same data, same run
 
 Builds the data bench_load.py builds (the ITER demo plus N signed-in delegation members) in
 a throwaway SQLite database, then requests each page locust requests (partners, search,
 request form, request send, agenda, own requests) as one participant after another and
 reports the process CPU milliseconds per request (median and p90). Queries are not the cost
 (their number is fixed per page); Python is, so CPU time of one process is the measure.
+With --against REF the code of that git revision is measured too, on a copy of the same
+database, alternating with the working tree's code so both see the same machine load, and
+the ratio per page is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,9 +40,13 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--profile", choices=PAGES, help="print a pyinstrument profile")
     parser.add_argument("--db", help="SQLite file to reuse (built when missing)")
+    parser.add_argument("--against", metavar="REF", help="also measure this git revision")
+    parser.add_argument("--alternations", type=int, default=4, help="runs of each, in turn")
+    parser.add_argument("--src", help=argparse.SUPPRESS)  # the code to measure (child runs)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
-        args.users, args.rounds = 40, 5
+        args.users, args.rounds, args.alternations = 40, 5, 1
     return args
 
 
@@ -54,7 +65,6 @@ def setup_django(db: Path, var: Path) -> None:
             "MATCHMAKER_SECURE_COOKIES": "false",
         }
     )
-    sys.path.insert(0, str(ROOT / "src"))
     import django
 
     django.setup()
@@ -153,24 +163,80 @@ def measure(the_plan: dict, rounds: int, profile: str | None) -> dict[str, list[
     return costs
 
 
+def child(src: Path, db: Path, args: argparse.Namespace) -> dict[str, list[float]]:
+    """Costs measured by a fresh process running the code in src on a copy of db."""
+    copy = db.parent / f"run-{os.getpid()}-{time.monotonic_ns()}.sqlite3"
+    shutil.copy(db, copy)
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--db", str(copy), "--rounds", str(args.rounds)]
+            + ["--src", str(src), "--json"],
+            env=dict(os.environ, PYTHONPATH=str(src)),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        copy.unlink()
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def compare(db: Path, args: argparse.Namespace) -> None:
+    baseline = Path(tempfile.mkdtemp(prefix="matchmaker-pagecost-src-"))
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", args.against, "src"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(baseline)], input=archive, check=True)
+    before: dict[str, list[float]] = {page: [] for page in PAGES}
+    after: dict[str, list[float]] = {page: [] for page in PAGES}
+    for _ in range(args.alternations):
+        for costs, src in ((before, baseline / "src"), (after, ROOT / "src")):
+            for page, values in child(src, db, args).items():
+                costs[page] += values
+    shutil.rmtree(baseline)
+    print(f"CPU ms per request (median), {args.against} → working tree, same data\n")
+    print(f"| page | {args.against} ms | now ms | now / {args.against} |")
+    print("|---|---:|---:|---:|")
+    for page in PAGES:
+        old, new = statistics.median(before[page]), statistics.median(after[page])
+        print(f"| {page} | {old:.1f} | {new:.1f} | {new / old:.2f} |")
+
+
 def main() -> int:
     args = parse()
     workdir = Path(tempfile.mkdtemp(prefix="matchmaker-pagecost-"))
     db = Path(args.db) if args.db else workdir / "db.sqlite3"
     fresh = not db.exists()
-    setup_django(db, db.parent / "var")
-    if fresh:
-        build(args.users)
+    sys.path.insert(0, args.src or str(ROOT / "src"))
+    try:
+        setup_django(db, db.parent / "var")
+        if fresh:
+            build(args.users)
+        report(db, args)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def report(db: Path, args: argparse.Namespace) -> None:
+    if args.against:
+        compare(db, args)
+        return
     costs = measure(plan(), args.rounds, args.profile)
+    if args.json:
+        print(json.dumps(costs))
+        return
     print(f"CPU ms per request, {args.rounds} participants one after another (request send")
-    print("includes following its redirect to own requests, as a browser does)\n")
+    print("includes following its redirect to own requests, as a browser does; each")
+    print("participant's first partner list ranks, the search after it reuses the ranking)\n")
     print("| page | median ms | p90 ms |")
     print("|---|---:|---:|")
     for page, values in costs.items():
         values.sort()
         p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
         print(f"| {page} | {statistics.median(values):.1f} | {p90:.1f} |")
-    return 0
 
 
 if __name__ == "__main__":

@@ -157,3 +157,27 @@ def test_a_changed_profile_ranks_again(market):
     recs = recommendations_for(market.event, me, k=3)
     assert recs[0]["reasons"] != [] and len(recs) == 3
     assert any("certified" in reason for r in recs for reason in r["reasons"])
+
+
+def test_someone_moved_to_a_category_one_may_not_meet_is_not_suggested(market):
+    from matchmaker.events.models import Participant
+    from matchmaker.meetings import setup
+
+    c = market.categories
+    setup.set_allowed_pairs(market.event, [(c["delegate"], c["host"])])
+    me = market.delegates[0]
+    assert sorted(names(recommendations_for(market.event, me, k=10))) == ["Host 1", "Host 2"]
+    Participant.objects.filter(pk=market.hosts[1].pk).update(category=c["delegate"])
+    assert names(recommendations_for(market.event, me, k=10)) == ["Host 1"]
+
+
+def test_changed_pairs_rank_again(market):
+    from matchmaker.meetings import setup
+
+    c = market.categories
+    setup.set_allowed_pairs(market.event, [(c["delegate"], c["host"])])
+    me = market.delegates[0]
+    assert sorted(names(recommendations_for(market.event, me, k=10))) == ["Host 1", "Host 2"]
+    setup.set_allowed_pairs(market.event, [(c["delegate"], c["delegate"])])
+    assert "Host 1" not in names(recommendations_for(market.event, me, k=10))
+    assert "Host 2" not in names(recommendations_for(market.event, me, k=10))

@@ -13,6 +13,7 @@ reloading the partner list does not rank everyone again.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 
 from django.conf import settings
@@ -127,7 +128,7 @@ def _fingerprint(event: Event) -> tuple:
         m=Max("person__organisation__updated_at"),
         items=Count("person__organisation__marketplace_items"),
     )
-    return (state["n"], state["m"], state["items"], event.allowed_pairs.count())
+    return (state["n"], state["m"], state["items"], tuple(sorted(allowed_pairs(event))))
 
 
 _DEMAND = ["pending", "accepted"]
@@ -172,6 +173,24 @@ def profiles_for(event: Event) -> list[matching.Profile]:
             )
         )
     return profiles
+
+
+_event_rules: dict[int, tuple[tuple, float, matching.EventRules]] = {}
+# The rules carry the demand, which changes with every request sent: they are read again
+# after this long (or at once when the profiles change), not for each participant ranked.
+RULES_SECONDS = 30
+
+
+def _rules_for(event: Event, fingerprint: tuple) -> matching.EventRules:
+    now = time.monotonic()
+    with _lock:
+        kept = _event_rules.get(event.pk)
+    if kept and kept[0] == fingerprint and now - kept[1] < RULES_SECONDS:
+        return kept[2]
+    rules = _rules(event)
+    with _lock:
+        _event_rules[event.pk] = (fingerprint, now, rules)
+    return rules
 
 
 def _rules(event: Event) -> matching.EventRules:
@@ -250,13 +269,13 @@ def _engine_translate(text: str) -> str:
 
 
 def _ranking(
-    event: Event, me: Participant, k: int, busy: set[str]
+    event: Event, me: Participant, k: int, busy: set[str], fingerprint: tuple
 ) -> list[matching.Recommendation]:
-    """The engine's k best for `me` excluding `busy`, from the cache while the profiles and
-    `busy` are the same (see RANKING_SECONDS)."""
-    fingerprint = _fingerprint(event)
+    """The engine's k best for `me` excluding `busy`, from the cache while the profiles,
+    the pairs and `busy` are the same (see RANKING_SECONDS)."""
     state = (
         fingerprint,
+        me.category_id,
         tuple(sorted(busy)),
         k,
         get_language(),
@@ -273,7 +292,7 @@ def _ranking(
         recs = recommender.recommend(
             str(me.pk),
             k,
-            rules=_rules(event),
+            rules=_rules_for(event, fingerprint),
             exclude=busy,
             translate=_engine_translate,
             names=display_name,
@@ -300,7 +319,9 @@ def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]
             "other_id", flat=True
         )
     }
-    recs = _ranking(event, me, k, busy)
+    fingerprint = _fingerprint(event)
+    recs = _ranking(event, me, k, busy, fingerprint)
+    pairs = set(fingerprint[3])
     by_id = {
         str(p.pk): p
         for p in Participant.objects.filter(pk__in=[int(r.id) for r in recs]).select_related(
@@ -311,7 +332,9 @@ def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]
     first_of_organisation: dict[int, Participant] = {}
     for r in recs:
         other = by_id.get(r.id)
-        if other is None:
+        # a reused ranking may predate a move to another category: never suggest a pair
+        # the organisers do not plan
+        if other is None or (pairs and (me.category_id, other.category_id) not in pairs):
             continue
         organisation = other.person.organisation
         engine_reasons = [reason for reason in r.reasons if reason]
