@@ -121,3 +121,63 @@ def test_country_and_language_codes_read_as_names_in_the_readers_language():
         assert display_name("country", "FR") == "Francja"
         assert display_name("language", "de") == "niemiecki"
     assert display_name("language", "xx") == "xx"
+
+
+def test_the_ranking_is_reused_until_the_participant_asks_someone(market, monkeypatch):
+    from matchmaker import matching
+
+    calls = []
+    rank = matching.Recommender.recommend
+
+    def counted(self, *args, **kwargs):
+        calls.append(args[0])
+        return rank(self, *args, **kwargs)
+
+    monkeypatch.setattr(matching.Recommender, "recommend", counted)
+    me = market.delegates[0]
+    first = names(recommendations_for(market.event, me, k=3))
+    assert names(recommendations_for(market.event, me, k=3)) == first
+    assert calls == [str(me.pk)]
+
+    booking.send_request(me, market.hosts[1])
+    again = names(recommendations_for(market.event, me, k=3))
+    assert "Host 2" not in again
+    assert calls == [str(me.pk), str(me.pk)]
+
+
+def test_a_changed_profile_ranks_again(market):
+    me = market.delegates[0]
+    assert names(recommendations_for(market.event, me, k=3))[0] == "Host 2"
+    MarketplaceItem.objects.create(
+        organisation=market.hosts[0].person.organisation,
+        direction="offer",
+        kind="product",
+        title="ultra-high-vacuum valves, certified for ultra-high-vacuum valves",
+    )
+    recs = recommendations_for(market.event, me, k=3)
+    assert recs[0]["reasons"] != [] and len(recs) == 3
+    assert any("certified" in reason for r in recs for reason in r["reasons"])
+
+
+def test_someone_moved_to_a_category_one_may_not_meet_is_not_suggested(market):
+    from matchmaker.events.models import Participant
+    from matchmaker.meetings import setup
+
+    c = market.categories
+    setup.set_allowed_pairs(market.event, [(c["delegate"], c["host"])])
+    me = market.delegates[0]
+    assert sorted(names(recommendations_for(market.event, me, k=10))) == ["Host 1", "Host 2"]
+    Participant.objects.filter(pk=market.hosts[1].pk).update(category=c["delegate"])
+    assert names(recommendations_for(market.event, me, k=10)) == ["Host 1"]
+
+
+def test_changed_pairs_rank_again(market):
+    from matchmaker.meetings import setup
+
+    c = market.categories
+    setup.set_allowed_pairs(market.event, [(c["delegate"], c["host"])])
+    me = market.delegates[0]
+    assert sorted(names(recommendations_for(market.event, me, k=10))) == ["Host 1", "Host 2"]
+    setup.set_allowed_pairs(market.event, [(c["delegate"], c["delegate"])])
+    assert "Host 1" not in names(recommendations_for(market.event, me, k=10))
+    assert "Host 2" not in names(recommendations_for(market.event, me, k=10))

@@ -210,3 +210,26 @@ def test_check_in_and_no_show_rematch(client, b2b):
         meeting.table,
         "manual",
     )
+
+
+def test_a_request_without_a_slot_is_sent_without_looking_for_free_slots(client, b2b, monkeypatch):
+    d, h = b2b.delegates[0], b2b.hosts[0]
+    looked = []
+    free_slots = booking.free_slots
+    monkeypatch.setattr(booking, "free_slots", lambda a, b: looked.append(b) or free_slots(a, b))
+    login(client, b2b, d)
+    url = reverse("meetings:request", kwargs={"slug": b2b.event.slug, "pk": h.pk})
+    response = client.post(url, {"message": "Valves"})
+    assert response["Location"] == reverse("meetings:requests", kwargs={"slug": b2b.event.slug})
+    assert looked == []
+
+    response = client.post(url, {"message": "Again"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        f"There is already a request between you and {h.person.name}."
+    ]
+    assert [s.pk for s in response.context["form"].fields["slot"].queryset] == [
+        s.pk for s in b2b.slots
+    ]
+    assert looked == [h]
+    assert MeetingRequest.objects.count() == 1

@@ -22,6 +22,8 @@ def participant_required(view):
         participant = participant_of(request.user, event)
         if participant is None:
             raise PermissionDenied
+        # the same event, already loaded: services reading participant.event need no query
+        participant.event = event
         return view(request, event, participant, *args, **kwargs)
 
     wrapper.permission = "participant"  # type: ignore[attr-defined]

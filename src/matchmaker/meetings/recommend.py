@@ -5,17 +5,21 @@ marketplace offers and requests, languages, who they already met); the organiser
 become category rules; requests received so far become demand, so flooded participants
 sink and under-booked ones rise. The recommender is built once per event and state, and
 kept in memory; embeddings are cached on disk by text hash, so a changed profile re-embeds
-only itself.
+only itself. A participant's ranked list is kept in the cache too, keyed by everything it is
+computed from that changes while people browse (profiles, requests, their own choices), so
+reloading the partner list does not rank everyone again.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 from django_countries import countries
 
 from matchmaker import matching
@@ -117,13 +121,22 @@ def _engine_parts():
 
 
 def _fingerprint(event: Event) -> tuple:
-    participants = event.participants.filter(status=Participant.Status.APPROVED)
-    return (
-        participants.count(),
-        participants.aggregate(m=Max("person__organisation__updated_at"))["m"],
-        participants.aggregate(n=Count("person__organisation__marketplace_items"))["n"],
-        event.allowed_pairs.count(),
+    # one aggregate for the participants' side: items are counted over a join that repeats
+    # each participant once per item, so the participants are counted distinct
+    state = event.participants.filter(status=Participant.Status.APPROVED).aggregate(
+        n=Count("pk", distinct=True),
+        m=Max("person__organisation__updated_at"),
+        items=Count("person__organisation__marketplace_items"),
     )
+    return (state["n"], state["m"], state["items"], tuple(sorted(allowed_pairs(event))))
+
+
+_DEMAND = ["pending", "accepted"]
+# How long a ranked list is reused. Its key covers the profiles and the participant's own
+# requests and choices, so those show at once; the demand (requests everyone received,
+# which changes with every request sent in the event), a changed meeting limit or a
+# participant moved to another category reorder the list after at most this long.
+RANKING_SECONDS = 120
 
 
 def profiles_for(event: Event) -> list[matching.Profile]:
@@ -162,13 +175,31 @@ def profiles_for(event: Event) -> list[matching.Profile]:
     return profiles
 
 
+_event_rules: dict[int, tuple[tuple, float, matching.EventRules]] = {}
+# The rules carry the demand, which changes with every request sent: they are read again
+# after this long (or at once when the profiles change), not for each participant ranked.
+RULES_SECONDS = 30
+
+
+def _rules_for(event: Event, fingerprint: tuple) -> matching.EventRules:
+    now = time.monotonic()
+    with _lock:
+        kept = _event_rules.get(event.pk)
+    if kept and kept[0] == fingerprint and now - kept[1] < RULES_SECONDS:
+        return kept[2]
+    rules = _rules(event)
+    with _lock:
+        _event_rules[event.pk] = (fingerprint, now, rules)
+    return rules
+
+
 def _rules(event: Event) -> matching.EventRules:
     categories = {
         str(pk): str(cat) for pk, cat in event.participants.values_list("pk", "category_id")
     }
     pairs = allowed_pairs(event)
     received = Counter(
-        MeetingRequest.objects.filter(event=event, status__in=["pending", "accepted"]).values_list(
+        MeetingRequest.objects.filter(event=event, status__in=_DEMAND).values_list(
             "receiver_id", flat=True
         )
     )
@@ -181,9 +212,8 @@ def _rules(event: Event) -> matching.EventRules:
     )
 
 
-def recommender_for(event: Event) -> matching.Recommender | None:
-    key = _fingerprint(event)
-    key = (*key, settings.MATCHMAKER_EMBEDDER)
+def recommender_for(event: Event, fingerprint: tuple | None = None) -> matching.Recommender | None:
+    key = (*(fingerprint or _fingerprint(event)), settings.MATCHMAKER_EMBEDDER)
     with _lock:
         cached = _built.get(event.pk)
         if cached and cached[0] == key:
@@ -238,14 +268,46 @@ def _engine_translate(text: str) -> str:
     return "" if text == _ENGINE_LANGUAGE_REASON else plain_reason(text)
 
 
+def _ranking(
+    event: Event, me: Participant, k: int, busy: set[str], fingerprint: tuple
+) -> list[matching.Recommendation]:
+    """The engine's k best for `me` excluding `busy`, from the cache while the profiles,
+    the pairs and `busy` are the same (see RANKING_SECONDS)."""
+    state = (
+        fingerprint,
+        me.category_id,
+        tuple(sorted(busy)),
+        k,
+        get_language(),
+        settings.MATCHMAKER_EMBEDDER,
+    )
+    key = f"recommend:{event.pk}:{me.pk}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == state:
+        return [matching.Recommendation(*r) for r in cached[1]]
+    recommender = recommender_for(event, fingerprint)
+    if recommender is None:
+        return []
+    try:
+        recs = recommender.recommend(
+            str(me.pk),
+            k,
+            rules=_rules_for(event, fingerprint),
+            exclude=busy,
+            translate=_engine_translate,
+            names=display_name,
+        )
+    except matching.MatchingError:
+        return []
+    cache.set(key, (state, [(r.id, r.score, r.reasons) for r in recs]), RANKING_SECONDS)
+    return recs
+
+
 def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]:
     """[{participant, score, reasons}] for `me`, best first; never someone already asked or
     met, hidden or kept for later. Each card says what fits about the person first, then
     about their organisation; colleagues after the first of an organisation refer to its
     card instead of repeating the same organisation reasons."""
-    recommender = recommender_for(event)
-    if recommender is None:
-        return []
     busy = set()
     for s, r in MeetingRequest.objects.filter(Q(sender=me) | Q(receiver=me)).values_list(
         "sender_id", "receiver_id"
@@ -257,17 +319,9 @@ def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]
             "other_id", flat=True
         )
     }
-    try:
-        recs = recommender.recommend(
-            str(me.pk),
-            k,
-            rules=_rules(event),
-            exclude=busy,
-            translate=_engine_translate,
-            names=display_name,
-        )
-    except matching.MatchingError:
-        return []
+    fingerprint = _fingerprint(event)
+    recs = _ranking(event, me, k, busy, fingerprint)
+    pairs = set(fingerprint[3])
     by_id = {
         str(p.pk): p
         for p in Participant.objects.filter(pk__in=[int(r.id) for r in recs]).select_related(
@@ -278,7 +332,9 @@ def recommendations_for(event: Event, me: Participant, k: int = 6) -> list[dict]
     first_of_organisation: dict[int, Participant] = {}
     for r in recs:
         other = by_id.get(r.id)
-        if other is None:
+        # a reused ranking may predate a move to another category: never suggest a pair
+        # the organisers do not plan
+        if other is None or (pairs and (me.category_id, other.category_id) not in pairs):
             continue
         organisation = other.person.organisation
         engine_reasons = [reason for reason in r.reasons if reason]

@@ -131,27 +131,57 @@ def request_meeting(request: HttpRequest, event, me: Participant, pk: int) -> Ht
     )
     meeting_settings = settings_for(event)
     live = _live(meeting_settings)
-    slots = booking.free_slots(me, other) if live and me.pk != other.pk else []
     tz = viewer_timezone(request.user, event)
+    error = None
+    if request.method == "POST" and not request.POST.get("slot"):
+        # without a proposed slot, the free slots are only needed to show the form again
+        plain = RequestForm(request.POST, live=False, zone=tz)
+        if plain.is_valid():
+            sent = _send(request, event, me, other, plain.cleaned_data["message"], None)
+            if isinstance(sent, HttpResponse):
+                return sent
+            error = sent
+    slots = booking.free_slots(me, other) if live and me.pk != other.pk else []
     form = RequestForm(request.POST or None, slots=slots, live=live, zone=tz)
     if request.method == "POST" and form.is_valid():
-        try:
-            sent = booking.send_request(
-                me, other, form.cleaned_data["message"], form.cleaned_data.get("slot")
+        if error is None:
+            sent = _send(
+                request,
+                event,
+                me,
+                other,
+                form.cleaned_data["message"],
+                form.cleaned_data.get("slot"),
             )
-        except booking.BookingError as error:
-            form.add_error(None, str(error))
-        else:
-            notifications.request_received(sent)
-            messages.success(
-                request, _("Your request has been sent to %(name)s.") % {"name": other.person.name}
-            )
-            return redirect("meetings:requests", slug=event.slug)
+            if isinstance(sent, HttpResponse):
+                return sent
+            error = sent
+        form.add_error(None, error)
     return render(
         request,
         "meetings/request.html",
-        {"event": event, "other": other, "form": form, "live": live, "tz_name": str(tz)},
+        {
+            "event": event,
+            "other": other,
+            "form": form,
+            "live": live,
+            "no_free_slot": live and not slots,
+            "tz_name": str(tz),
+        },
     )
+
+
+def _send(request, event, me, other, message: str, slot) -> HttpResponse | str:
+    """The redirect after a sent request, or why it could not be sent."""
+    try:
+        sent = booking.send_request(me, other, message, slot)
+    except booking.BookingError as error:
+        return str(error)
+    notifications.request_received(sent)
+    messages.success(
+        request, _("Your request has been sent to %(name)s.") % {"name": other.person.name}
+    )
+    return redirect("meetings:requests", slug=event.slug)
 
 
 @participant_required
