@@ -52,11 +52,15 @@ class Participant(HttpUser):
     def ask_for_meeting(self) -> None:
         partner = self.rng.choice(PLAN["partners"])
         self.client.get(f"{self.base}/request/{partner}/", name="request form")
-        self.client.post(
+        # the POST and the page it redirects to are timed as the two pages they are
+        sent = self.client.post(
             f"{self.base}/request/{partner}/",
             data={"message": "We make parts you may need; shall we meet?"},
             name="request send",
+            allow_redirects=False,
         )
+        if sent.status_code == 302:
+            self.client.get(sent.headers["Location"], name="my requests")
 
     @task(3)
     def agenda(self) -> None:
