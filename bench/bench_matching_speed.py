@@ -1,9 +1,9 @@
-"""Speed and memory of the recommender on this machine (not a timed test).
+"""Speed and memory of the recommender on the machine it runs on (not a timed test).
 
     python bench/bench_matching_speed.py --quick   # 3,000 profiles, a few seconds once cached
     python bench/bench_matching_speed.py           # the issue's targets, below
 
-Targets (issue 4): index 20,000 profiles in <= 60 s with a cold embedding cache and <= 5 s
+Targets: index 20,000 profiles in <= 60 s with a cold embedding cache and <= 5 s
 warm; top-10 for one query in <= 20 ms after indexing; 2,000 queries over 15,000 candidates
 in <= 30 s; peak memory <= 2 GB. The 20,000 profiles are the 15,022 dev profiles plus 4,978
 copies of dev profiles under new ids, each with one extra line of its own (so the copies
